@@ -1,0 +1,3 @@
+from humaps.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""A result cache keyed on what produced the result: inputs *and* the humaps source.
+
+``cached(name, key, fn)`` returns ``fn()`` and stores it under
+``$HUMAPS_CACHE`` (default ``<repo>/.cache/humaps``). The key hashes the
+caller's ``key`` (any repr-stable object, e.g. a config dataclass) together
+with the bytes of every ``humaps/**/*.py`` file, so editing the package
+invalidates every cached cohort, model and table — a stale result can never
+leak into the book.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("HUMAPS_CACHE") or PACKAGE_DIR.parent / ".cache" / "humaps"
+    return Path(root)
+
+
+@lru_cache(maxsize=1)
+def source_digest() -> str:
+    """SHA-256 over the package's Python sources (path and bytes, sorted)."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        h.update(str(path.relative_to(PACKAGE_DIR)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def key_digest(name: str, key: Any) -> str:
+    h = hashlib.sha256()
+    h.update(name.encode())
+    h.update(repr(key).encode())
+    h.update(source_digest().encode())
+    return h.hexdigest()[:20]
+
+
+def cached(name: str, key: Any, fn: Callable[[], Any], *, enabled: bool = True) -> Any:
+    """Return ``fn()``, memoised on disk under ``name`` and ``key`` (see module doc)."""
+    if not enabled or os.environ.get("HUMAPS_NO_CACHE"):
+        return fn()
+    path = cache_dir() / name / f"{key_digest(name, key)}.pkl"
+    if path.exists():
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    value = fn()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    with tmp.open("wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)  # atomic: parallel fold workers never read half a file
+    return value

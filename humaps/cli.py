@@ -1,0 +1,118 @@
+"""``python -m humaps``: the jobs that are not notebooks.
+
+    python -m humaps notebooks --profile book [--only NAME ...] [-p name value ...]
+    python -m humaps stage-book --executed DIR --out DIR
+    python -m humaps simulate --profile P --out DIR
+    python -m humaps inspect FILE
+    python -m humaps model-summary {pose,activity} --profile P
+    python -m humaps profiles [SECTION]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _parse_value(text: str):
+    """papermill-like typing for ``-p name value``: int, float, bool, else string."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    if text.lower() in {"true", "false"}:
+        return text.lower() == "true"
+    return text
+
+
+def _cmd_notebooks(args) -> int:
+    from humaps.notebooks import execute_all
+
+    params = {name: _parse_value(value) for name, value in args.parameter or []}
+    execute_all(profile=args.profile, out_dir=Path(args.out), only=args.only, parameters=params)
+    return 0
+
+
+def _cmd_stage(args) -> int:
+    from humaps.notebooks import stage_book
+
+    print(stage_book(Path(args.executed), Path(args.out)))
+    return 0
+
+
+def _cmd_simulate(args) -> int:
+    from humaps.data.cohort import simulate_to_directory
+
+    simulate_to_directory(profile=args.profile, out_dir=Path(args.out))
+    return 0
+
+
+def _cmd_inspect(args) -> int:
+    from humaps.io.inspect import main_inspect
+
+    return main_inspect([args.file])
+
+
+def _cmd_model_summary(args) -> int:
+    if args.experiment == "pose":
+        from humaps.experiments.model_summary import main_model_summary
+    else:
+        from humaps.experiments.activity_summary import main_model_summary
+    return main_model_summary(args.profile)
+
+
+def _cmd_profiles(args) -> int:
+    import dataclasses
+
+    from humaps.config import PROFILES, SECTIONS, resolve
+
+    for section in [args.section] if args.section else list(SECTIONS):
+        print(f"[{section}]")
+        configs = {p: resolve(section, p) for p in PROFILES}
+        for f in dataclasses.fields(configs[PROFILES[0]]):
+            values = "  ".join(f"{p}={getattr(configs[p], f.name)!r}" for p in PROFILES)
+            print(f"  {f.name:<24} {values}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m humaps", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("notebooks", help="execute the book's notebooks with papermill")
+    p.add_argument("--profile", default="book")
+    p.add_argument("--out", default="_build/executed/book")
+    p.add_argument("--only", nargs="+", help="notebook names (default: all of the TOC)")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
+    p.set_defaults(func=_cmd_notebooks)
+    p = sub.add_parser("stage-book", help="assemble the Jupyter Book source tree from executed notebooks")
+    p.add_argument("--executed", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_cmd_stage)
+    p = sub.add_parser("simulate", help="write a simulated cohort in the devices' export formats")
+    p.add_argument("--profile", default="book")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_cmd_simulate)
+    p = sub.add_parser("inspect", help="validate and summarise a Moticon or QTM export")
+    p.add_argument("file")
+    p.set_defaults(func=_cmd_inspect)
+    p = sub.add_parser("model-summary", help="every block of a model with parameters and output shape")
+    p.add_argument("experiment", choices=["pose", "activity"])
+    p.add_argument("--profile", default="paper")
+    p.set_defaults(func=_cmd_model_summary)
+    p = sub.add_parser("profiles", help="print every parameter's value at each profile")
+    p.add_argument("section", nargs="?")
+    p.set_defaults(func=_cmd_profiles)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from humaps.config import ParameterError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ParameterError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2

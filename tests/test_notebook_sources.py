@@ -1,0 +1,59 @@
+"""The notebook sources: TOC ↔ files, papermill parameters cells, no logic shared between notebooks."""
+import ast
+import dataclasses
+import re
+from collections import Counter
+from pathlib import Path
+
+import jupytext
+import pytest
+
+from humaps import config
+from humaps.notebooks import BOOK, REPO, notebook_names, toc_entries
+
+NOTEBOOKS = notebook_names()
+
+
+def test_every_toc_entry_has_a_source():
+    for entry in toc_entries():
+        if entry.startswith("book/executed/"):
+            assert (BOOK / f"{entry.rsplit('/', 1)[1]}.py").exists(), entry
+        else:
+            assert (REPO / f"{entry}.md").exists(), entry
+
+
+def test_only_jupytext_sources_are_tracked():
+    assert not list(BOOK.glob("*.ipynb")), "notebook sources are jupytext .py files; .ipynb are build products"
+
+
+def _sections(source: str) -> list[str]:
+    match = re.search(r"collect\(globals\(\)((?:,\s*\"\w+\")*)", source)
+    assert match, "each notebook resolves its parameters with humaps.config.collect(globals(), ...)"
+    return re.findall(r"\"(\w+)\"", match.group(1))
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_parameters_cell_lists_profile_and_every_field(name):
+    source = (BOOK / f"{name}.py").read_text()
+    nb = jupytext.reads(source, fmt="py:percent")
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1, f"{name}: exactly one cell tagged 'parameters'"
+    assigned = {}
+    for node in ast.parse(cells[0].source).body:
+        assert isinstance(node, ast.Assign), f"{name}: the parameters cell holds assignments only"
+        assigned[node.targets[0].id] = ast.literal_eval(node.value)
+    assert assigned.get("profile") in config.PROFILES
+    sections = _sections(source)
+    expected = set(config.parameter_names(*sections)) | {"profile"}
+    assert set(assigned) == expected, f"{name}: parameters cell must list exactly {sorted(expected)}"
+    assert all(v is None for k, v in assigned.items() if k != "profile"), "fields default to None (= profile)"
+
+
+def test_no_function_is_defined_in_two_notebooks():
+    defined = Counter()
+    for name in NOTEBOOKS:
+        cells = jupytext.read(BOOK / f"{name}.py").cells
+        tree = ast.parse("\n".join(c.source for c in cells if c.cell_type == "code"))
+        defined.update({n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))})
+    shared = [n for n, k in defined.items() if k > 1]
+    assert not shared, f"logic needed by several notebooks belongs in humaps: {shared}"
