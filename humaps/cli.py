@@ -55,11 +55,9 @@ def _cmd_inspect(args) -> int:
 
 
 def _cmd_model_summary(args) -> int:
-    if args.experiment == "pose":
-        from humaps.experiments.model_summary import main_model_summary
-    else:
-        from humaps.experiments.activity_summary import main_model_summary
-    return main_model_summary(args.profile)
+    from humaps.experiments.model_summary import main_model_summary
+
+    return main_model_summary([args.experiment, "--profile", args.profile])
 
 
 def _cmd_profiles(args) -> int:

@@ -141,3 +141,27 @@ def claim_counts() -> pd.DataFrame:
     rows.append((f"insoles-only is best on {by_cat.idxmax()} (category mean {by_cat.max():.1f} %)",
                  int(by_cat.idxmax() == "Locomotion"), 1))
     return pd.DataFrame(rows, columns=["claim", "classes supporting", "of"])
+
+
+def beside(ours: pd.DataFrame, number: int, *, key: str | None = None) -> pd.DataFrame:
+    """Our table next to the paper's Table ``number``: for every ``<metric>_mean/_std`` pair of the
+    paper, columns ``<metric> paper`` and ``<metric> ours`` formatted "mean ± std".
+
+    ``ours`` is indexed like the paper's first column (``key``) and has the same column names.
+    """
+    from humaps.report import mean_pm_std
+
+    theirs = load_table(number)
+    key = key or theirs.columns[0]
+    theirs = theirs.set_index(key)
+    rows = []
+    for name in ours.index:
+        row = {key: name}
+        for metric in [c[:-5] for c in theirs.columns if c.endswith("_mean")]:
+            digits = 2 if number in (7, 8) else 1
+            p = theirs.loc[name] if name in theirs.index else None
+            row[f"{metric} paper"] = "" if p is None else mean_pm_std(p[f"{metric}_mean"], p[f"{metric}_std"], digits)
+            row[f"{metric} ours"] = mean_pm_std(ours.loc[name, f"{metric}_mean"], ours.loc[name].get(f"{metric}_std"),
+                                                digits)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index(key)

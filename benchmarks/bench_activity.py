@@ -1,0 +1,98 @@
+"""Speed of the section-7 networks: training time per fold and inference windows/s.
+
+    python benchmarks/bench_activity.py                     # book and paper profiles, CPU, 1 thread
+    python benchmarks/bench_activity.py --profiles book --threads 2 --train-windows 480
+
+For each profile and each strategy (insoles, skeleton, concat, student_teacher
+given a trained teacher) it times ``--measure-epochs`` epochs on
+``--train-windows`` synthetic windows and extrapolates to one fold of the
+profile: (epochs of the profile) × (training windows of one fold: the cohort
+profile's n_subjects × repetitions × 30 windows, minus the fold's test
+subjects). The sweep in the book runs 3 + 9 student jobs per fold; the chapter
+estimate printed at the end adds them up and divides by the worker count.
+It then times inference of each encoder + classifier (eval mode, batch 256).
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import time
+
+import numpy as np
+import torch
+
+
+def fold_train_windows(profile: str, activity) -> int:
+    from humaps.config import resolve
+    from humaps.experiments.activity_loso import make_folds
+
+    cohort = resolve("cohort", profile)
+    subjects = [f"S{s + 1:02d}" for s in range(cohort.n_subjects)]
+    n_test = len(make_folds(subjects, activity.folds)[0])
+    return (cohort.n_subjects - n_test) * cohort.repetitions * 30
+
+
+def main() -> None:
+    from humaps.config import resolve
+    from humaps.models.activity_net import ActivityNet, count_parameters
+    from humaps.training.activity import fit_strategy, make_fake_windows
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--profiles", nargs="+", default=["book", "paper"])
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--train-windows", type=int, default=240)
+    ap.add_argument("--measure-epochs", type=int, default=1)
+    ap.add_argument("--infer-windows", type=int, default=512)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+
+    for profile in args.profiles:
+        cfg = dataclasses.replace(resolve("activity", profile), epochs=args.measure_epochs, progress=False,
+                                  threads=args.threads, device="cpu")
+        full = resolve("activity", profile)
+        n_fold = fold_train_windows(profile, full)
+        per_class = max(1, args.train_windows // 30)
+        w = make_fake_windows(n_subjects=1, per_class=per_class, seed=0)
+        n = len(w.label)
+        scale = full.epochs / args.measure_epochs * n_fold / n
+        print(f"\n== profile {profile}: {full.epochs} epochs, fold of {n_fold} training windows, "
+              f"folds={full.folds}, threads={args.threads}")
+        fold_s = {}
+        teacher = None
+        for strategy in ("insoles", "skeleton", "concat", "student_teacher"):
+            t0 = time.perf_counter()
+            m = fit_strategy(strategy, insole=w.insole, pose=w.pose, labels=w.label, config=cfg, seed=0,
+                             teacher=teacher, progress=False)
+            dt = time.perf_counter() - t0
+            if strategy == "skeleton":
+                teacher = m
+            fold_s[strategy] = dt * scale
+            print(f"  train {strategy:16s} {dt / args.measure_epochs / n * 1000:7.2f} ms/window/epoch  "
+                  f"-> {fold_s[strategy]:8.1f} s per fold ({count_parameters(m.model):,} parameters)")
+        n_students = 1 + len(full.alphas) * len(full.distill_losses) - 1
+        n_folds = 32 if full.folds == "loso" else int(full.folds)
+        chapter = n_folds * (fold_s["insoles"] + fold_s["skeleton"] + fold_s["concat"]
+                             + n_students * fold_s["student_teacher"]) / full.n_workers
+        print(f"  chapter estimate: {n_folds} folds x (3 + {n_students} student jobs) / {full.n_workers} workers "
+              f"= {chapter / 60:.1f} min")
+        wi = make_fake_windows(n_subjects=1, per_class=max(1, args.infer_windows // 30), seed=1)
+        for modality, x in (("insole", "insole"), ("pose", "pose")):
+            net = ActivityNet(config=full.net_config(), modality=modality).eval()
+            from humaps.training.activity import Normalizer
+
+            norm = Normalizer.fit(insole=wi.insole, pose=wi.pose, insole_frame_step=full.insole_frame_step,
+                                  pose_frame_step=full.pose_frame_step)
+            inp = norm.insole(wi.insole) if x == "insole" else norm.pose(wi.pose)
+            with torch.no_grad():
+                net(**{x: inp[:8]})  # warm-up
+                t0 = time.perf_counter()
+                for s in range(0, len(inp), 256):
+                    net(**{x: inp[s : s + 256]})
+                dt = time.perf_counter() - t0
+            print(f"  infer {modality:6s} encoder+classifier: {len(inp) / dt:9.0f} windows/s "
+                  f"(input {tuple(inp.shape[1:])})")
+
+
+if __name__ == "__main__":  # the guard matters: fold workers are spawned processes
+    np.set_printoptions(precision=3)
+    main()

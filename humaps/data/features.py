@@ -1,0 +1,232 @@
+"""The paper's per-frame features, pose sequences, activity windows and the train-only normaliser.
+
+Per insole frame (section 3.1):
+- P_t ∈ R^32: pressure cells 1–16 of the left insole, then the right (N/cm²);
+- A_t ∈ R^18: [acc L xyz (g), acc R xyz, pitch/yaw/roll L (deg), pitch/yaw/roll R,
+  COP L x,y, COP R x,y, total force L, R (N)];
+- J_t ∈ R^72: 24 joints × xyz in metres, pelvis-centred (optionally heading-normalised).
+Classification inputs per frame: pressure 32, COP 4 (L x,y, R x,y), force 2 → 38
+channels over T = 300 at 100 Hz, and 24 joints over T = 360 at 120 Hz.
+
+A *trial* is any object with ``subject``, ``trial_id``, ``insole`` (InsoleRecording),
+``mocap`` (MocapRecording), ``annotations`` (DataFrame start_s, end_s, label on the
+insole clock) and ``mocap_offset_s`` (t_insole = t_mocap + offset).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from humaps.actions import CATEGORIES, CATEGORY_OF, CLASS_INDEX
+from humaps.data.sync import fill_short_gaps, interp
+from humaps.io.orientation import foot_orientation
+from humaps.skeleton import heading_normalised, pelvis_centred
+
+
+# ----------------------------------------------------------------------------- frames
+def insole_features(rec, orientation: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(P (N,32), A (N,18), C (N,38)) at the insole's own samples; ``orientation`` (N,2,3) or computed."""
+    n = rec.n_frames
+    pyr = foot_orientation(rec) if orientation is None else orientation
+    P = rec.pressure.reshape(n, 32)
+    A = np.concatenate([rec.acceleration.reshape(n, 6), pyr.reshape(n, 6), rec.cop.reshape(n, 4),
+                        rec.total_force.reshape(n, 2)], axis=1)
+    C = np.concatenate([P, rec.cop.reshape(n, 4), rec.total_force.reshape(n, 2)], axis=1)
+    return P, A, C
+
+
+def _pose(positions: np.ndarray, heading: bool) -> np.ndarray:
+    return heading_normalised(positions) if heading else pelvis_centred(positions)
+
+
+def _frame_labels(ann: pd.DataFrame, t: np.ndarray) -> np.ndarray:
+    """Class name at each time (\"\" outside every segment)."""
+    lab = np.full(t.shape, "", dtype=object)
+    for s, e, l in zip(ann.start_s.to_numpy(), ann.end_s.to_numpy(), ann.label.to_numpy()):
+        lab[(t >= s) & (t < e)] = l
+    return lab
+
+
+# ----------------------------------------------------------------------------- pose sequences
+@dataclass
+class PoseSequences:
+    """Windows for 3D pose estimation on one grid at ``fs`` Hz (float32).
+
+    P (N,T,32), A (N,T,18), J (N,T,24,3) m; subject/label/trial (N,) str; t0 (N,) s
+    on the insole clock; ``dropped_gaps`` windows excluded for long mocap gaps.
+    """
+
+    P: np.ndarray
+    A: np.ndarray
+    J: np.ndarray
+    subject: np.ndarray
+    label: np.ndarray
+    trial: np.ndarray
+    t0: np.ndarray
+    fs: float
+    dropped_gaps: int = 0
+
+
+def pose_sequences(trials, *, fs_hz: float = 100.0, window_s: float = 1.0, stride_s: float = 0.5,
+                   heading: bool = False, max_gap_s: float = 0.1) -> PoseSequences:
+    """Slide ``window_s`` windows with ``stride_s`` over each trial's insole/mocap overlap, both streams on one grid."""
+    T = int(round(window_s * fs_hz))
+    assert T >= 1 and stride_s > 0, f"bad window {window_s} s / stride {stride_s} s at {fs_hz} Hz"
+    out = {k: [] for k in ("P", "A", "J", "subject", "label", "trial", "t0")}
+    dropped = 0
+    for tr in trials:
+        ins, mo = tr.insole, tr.mocap
+        P, A, _ = insole_features(ins)
+        tm = mo.time + tr.mocap_offset_s
+        pos, _ = fill_short_gaps(tm, mo.positions, max_gap_s=max_gap_s)
+        t0, t1 = max(ins.time[0], tm[0]), min(ins.time[-1], tm[-1])
+        starts = np.arange(t0, t1 - (T - 1) / fs_hz + 1e-9, stride_s)
+        if starts.size == 0:
+            continue
+        tg = starts[:, None] + np.arange(T)[None, :] / fs_hz          # (W, T)
+        J = _pose(interp(tm, pos, tg), heading)                        # (W, T, 24, 3)
+        ok = ~np.isnan(J).any(axis=(1, 2, 3))
+        dropped += int((~ok).sum())
+        labels = _frame_labels(tr.annotations, tg[ok])
+        maj = [pd.Series(r[r != ""]).mode().iloc[0] if (r != "").any() else "" for r in labels]
+        n = int(ok.sum())
+        out["P"].append(interp(ins.time, P, tg[ok]))
+        out["A"].append(interp(ins.time, A, tg[ok]))
+        out["J"].append(J[ok])
+        out["subject"] += [tr.subject] * n
+        out["trial"] += [str(tr.trial_id)] * n
+        out["label"] += maj
+        out["t0"].append(starts[ok])
+    cat = lambda k, shape: (np.concatenate(out[k]).astype(np.float32) if out[k] else np.zeros(shape, np.float32))
+    return PoseSequences(P=cat("P", (0, T, 32)), A=cat("A", (0, T, 18)), J=cat("J", (0, T, 24, 3)),
+                         subject=np.array(out["subject"], dtype=str), label=np.array(out["label"], dtype=str),
+                         trial=np.array(out["trial"], dtype=str),
+                         t0=np.concatenate(out["t0"]) if out["t0"] else np.zeros(0), fs=fs_hz, dropped_gaps=dropped)
+
+
+# ----------------------------------------------------------------------------- activity windows
+@dataclass
+class ActivityWindows:
+    """Classification windows: one per action onset (the paper's 3-second rule).
+
+    insole (N, 300, 38) at 100 Hz [pressure 32, COP L x,y R x,y, force L, R];
+    pose (N, 360, 24, 3) m at 120 Hz, pelvis-centred; label (N,) int index into
+    :data:`humaps.actions.ACTIONS`; category, subject, trial (N,) str; t0 (N,) s;
+    ``counts`` per category: kept, relabelled, dropped (short action, no class
+    > majority), dropped_range (window past a stream's end), dropped_gaps.
+    """
+
+    insole: np.ndarray
+    pose: np.ndarray
+    label: np.ndarray
+    category: np.ndarray
+    subject: np.ndarray
+    trial: np.ndarray
+    t0: np.ndarray
+    counts: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def window_decisions(ann: pd.DataFrame, *, window_s: float = 3.0, majority: float = 0.6) -> pd.DataFrame:
+    """Apply the paper's rule to one trial's segments.
+
+    A window is the first ``window_s`` from each segment's onset. A segment at
+    least ``window_s`` long keeps its label. Otherwise the class covering more
+    than ``majority`` of the window labels it ("kept" if that is the segment's
+    own class, "relabelled" if not); with no such class it is "dropped".
+    Returns one row per segment: onset, original label, decision, final label.
+    """
+    s, e, lab = ann.start_s.to_numpy(float), ann.end_s.to_numpy(float), ann.label.to_numpy()
+    rows = []
+    for i in range(len(ann)):
+        w0, w1 = s[i], s[i] + window_s
+        if e[i] - s[i] >= window_s - 1e-9:
+            rows.append((w0, lab[i], "kept", lab[i]))
+            continue
+        ov = np.clip(np.minimum(e, w1) - np.maximum(s, w0), 0, None)   # overlap of every segment
+        cover = pd.Series(ov).groupby(lab).sum() / window_s
+        best = cover.idxmax()
+        if cover[best] > majority:
+            rows.append((w0, lab[i], "kept" if best == lab[i] else "relabelled", best))
+        else:
+            rows.append((w0, lab[i], "dropped", ""))
+    return pd.DataFrame(rows, columns=["t0", "action", "decision", "label"])
+
+
+def activity_windows(trials, *, insole_T: int = 300, mocap_T: int = 360, insole_hz: float = 100.0,
+                     mocap_hz: float = 120.0, majority: float = 0.6, max_gap_s: float = 0.1) -> ActivityWindows:
+    """Build the classification windows of all trials (see :func:`window_decisions`)."""
+    window_s = insole_T / insole_hz
+    assert abs(mocap_T / mocap_hz - window_s) < 1e-9, "insole and mocap windows must span the same time"
+    buf = {k: [] for k in ("insole", "pose", "label", "category", "subject", "trial", "t0")}
+    counts = {c: dict(kept=0, relabelled=0, dropped=0, dropped_range=0, dropped_gaps=0) for c in CATEGORIES}
+    for tr in trials:
+        dec = window_decisions(tr.annotations, window_s=window_s, majority=majority)
+        for d, a in zip(dec.decision, dec.action):
+            if d == "dropped":
+                counts[CATEGORY_OF[a]]["dropped"] += 1
+        dec = dec[dec.decision != "dropped"]
+        if dec.empty:
+            continue
+        ins, mo = tr.insole, tr.mocap
+        tm = mo.time + tr.mocap_offset_s
+        ti = dec.t0.to_numpy()[:, None] + np.arange(insole_T)[None] / insole_hz        # (W, 300)
+        tp = dec.t0.to_numpy()[:, None] + np.arange(mocap_T)[None] / mocap_hz          # (W, 360)
+        in_range = (ti[:, 0] >= ins.time[0] - 1e-9) & (ti[:, -1] <= ins.time[-1] + 1e-9) \
+            & (tp[:, 0] >= tm[0] - 1e-9) & (tp[:, -1] <= tm[-1] + 1e-9)
+        _, _, C = insole_features(ins, orientation=np.zeros((ins.n_frames, 2, 3)))     # C needs no orientation
+        pos, _ = fill_short_gaps(tm, mo.positions, max_gap_s=max_gap_s)
+        X = interp(ins.time, C, ti)
+        J = pelvis_centred(interp(tm, pos, tp))
+        gaps = np.isnan(J).any(axis=(1, 2, 3)) & in_range
+        for a, d, r, g in zip(dec.action, dec.decision, in_range, gaps):
+            c = counts[CATEGORY_OF[a]]
+            if not r:
+                c["dropped_range"] += 1
+            elif g:
+                c["dropped_gaps"] += 1
+            else:
+                c[d] += 1
+        ok = in_range & ~gaps
+        n = int(ok.sum())
+        buf["insole"].append(X[ok].astype(np.float32))
+        buf["pose"].append(J[ok].astype(np.float32))
+        labels = dec.label.to_numpy()[ok]
+        buf["label"] += [CLASS_INDEX[l] for l in labels]
+        buf["category"] += [CATEGORY_OF[l] for l in labels]
+        buf["subject"] += [tr.subject] * n
+        buf["trial"] += [str(tr.trial_id)] * n
+        buf["t0"].append(dec.t0.to_numpy()[ok])
+    cat = lambda k, shape: np.concatenate(buf[k]) if buf[k] else np.zeros(shape, np.float32)
+    return ActivityWindows(
+        insole=cat("insole", (0, insole_T, 38)), pose=cat("pose", (0, mocap_T, 24, 3)),
+        label=np.array(buf["label"], dtype=np.int64), category=np.array(buf["category"], dtype=str),
+        subject=np.array(buf["subject"], dtype=str), trial=np.array(buf["trial"], dtype=str),
+        t0=cat("t0", (0,)), counts=pd.DataFrame(counts).T.rename_axis("category"))
+
+
+# ----------------------------------------------------------------------------- normalisation
+class Normaliser:
+    """Per-channel mean/std fitted on training data only, then applied to any split.
+
+    ``channel_dims`` trailing axes are channels (1 for (N,T,C), 2 for (N,T,24,3)).
+    """
+
+    def __init__(self, *, channel_dims: int = 1, eps: float = 1e-6):
+        assert channel_dims >= 1, "channel_dims must be ≥ 1"
+        self.channel_dims, self.eps = channel_dims, eps
+        self.mean = self.std = None
+
+    def fit(self, x_train: np.ndarray) -> "Normaliser":
+        axes = tuple(range(x_train.ndim - self.channel_dims))
+        self.mean = np.nanmean(x_train, axis=axes).astype(np.float32)
+        self.std = (np.nanstd(x_train, axis=axes) + self.eps).astype(np.float32)
+        return self
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        assert self.mean is not None, "Normaliser.transform before fit (fit on the training folds only)"
+        return ((x - self.mean) / self.std).astype(np.float32)
+
+    def inverse(self, z: np.ndarray) -> np.ndarray:
+        return z * self.std + self.mean

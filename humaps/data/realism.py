@@ -1,0 +1,280 @@
+"""How realistic is simulated walking? Gait statistics of real and simulated insole recordings.
+
+The real reference is the four Moticon OpenGo walking recordings shipped in the
+source distribution of ``moticon-opengo==1.0.3`` (``tests/testdata/*.txt`` and
+``tests/testdata/walk_data_with_events/text_export.txt``; two people, insole
+sizes 7 and 3, 100 Hz). They are downloaded by a setup step and never committed:
+
+    pip download --no-deps --no-binary :all: moticon-opengo==1.0.3
+    → unpack into $HUMAPS_REAL_DATA (default <repo>/.cache/real/moticon_opengo-1.0.3/tests/testdata)
+
+Measured on those files (``python -m humaps.data.realism``):
+
+- total force = Σ cell pressure × cell area (N/cm² × cm² = N): median ratio
+  1.006 (size 7) and 0.999 (size 3) with the areas of :mod:`humaps.insole`;
+- the exported COP is an exact affine map of the area-weighted cell centroid
+  (residual < 0.001): COP **X runs along the insole, + toward the toes**, COP
+  **Y across it, + toward the medial side** on both feet (see
+  :data:`humaps.sim.pressure.DEVICE_COP`). The issue text had x across, y
+  along: the recordings say otherwise;
+- per recording (normal / slow / fast tags of the size-7 wearer, then the
+  size-3 wearer): median stance 0.81 / 1.35 / 0.61 / 0.77 s, cadence 94 / 59 /
+  120 / 109 steps/min, mean-stance-curve force peaks 1.03–1.30 body weights
+  and mid-stance valley 0.35–0.94 BW (double hump), max cell pressure
+  27–38 N/cm², median COP excursion per stance 0.64–0.72 along (X) and
+  0.10–0.23 across (Y);
+- mean stance pressure: hallux 14 highest for the size-7 wearer (8.7–11.2
+  N/cm²), second metatarsal 10 (7.6) for the size-3 wearer; rearfoot 1–6
+  ≈ 2–5; cell 7 (medial arch) 0.05–0.43, max 0.75–2.5;
+- quiet stance: acceleration ≈ (−0.19, 0.04, 0.97) g, angular-rate bias up to
+  ≈ 3.5 deg/s per axis and per device; in walking acceleration spans ≈ −6…10 g
+  and angular rate (Y, the pitch axis) ≈ −450…600 deg/s. The pitch rate is
+  negative in swing (toe up) on *both* feet, so the IMU's Y axis points the
+  same way (to the left, right-handed X toes / Y left / Z up) on both insoles;
+- one side's cells are blank on a few rows (merged time axes, filled by the
+  loader and counted in ``InsoleRecording.filled``).
+
+Stance detection is vectorised: a force threshold with hysteresis (forward
+filled on/off marks) and a minimum duration, with no loop over frames.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from humaps.recordings import InsoleRecording
+
+_REPO = Path(__file__).resolve().parents[2]
+DEFAULT_REAL_DIR = _REPO / ".cache" / "real" / "moticon_opengo-1.0.3" / "tests" / "testdata"
+REAL_FILES = ("230927_102114.txt", "230927_102137.txt", "230927_102231.txt",
+              "walk_data_with_events/text_export.txt")
+N_CURVE = 51                       # points of the time-normalised stance curve
+GAIT_STANCE_S = (0.3, 1.5)         # a stance outside this is quiet standing or a turn, not gait
+
+
+def real_data_dir() -> Path:
+    """Directory holding the real recordings ($HUMAPS_REAL_DATA or the default cache path)."""
+    return Path(os.environ.get("HUMAPS_REAL_DATA", DEFAULT_REAL_DIR))
+
+
+def real_walking_recordings() -> list[InsoleRecording]:
+    """The four real Moticon walking recordings; FileNotFoundError (saying how to get them) if absent."""
+    from humaps.io.moticon import read_moticon
+
+    root = real_data_dir()
+    paths = [root / f for f in REAL_FILES]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"real Moticon recordings not found: {missing}. Run "
+            "`pip download --no-deps --no-binary :all: moticon-opengo==1.0.3` and unpack it so that "
+            f"its tests/testdata directory is {root} (or set HUMAPS_REAL_DATA to where it is)")
+    return [read_moticon(p) for p in paths]
+
+
+# ----------------------------------------------------------------------------- stance detection
+def stance_mask(force: np.ndarray, *, on_n: float, off_n: float, fs: float, min_s: float = 0.1) -> np.ndarray:
+    """(N, S) boolean contact mask from force (N, S) N: on above ``on_n``, off below ``off_n``.
+
+    Hysteresis without a frame loop: +1/−1 marks where the force crosses the on/off
+    thresholds are forward-filled; runs shorter than ``min_s`` (contact or gap) are removed.
+    """
+    assert on_n >= off_n, f"on threshold {on_n} must be >= off threshold {off_n}"
+    mark = np.where(force > on_n, 1, np.where(force < off_n, -1, 0))
+    n = force.shape[0]
+    idx = np.where(mark != 0, np.arange(n)[:, None], 0)
+    np.maximum.accumulate(idx, axis=0, out=idx)
+    state = np.take_along_axis(mark, idx, axis=0) > 0
+    state[(idx == 0) & (mark[:1] == 0)] = False        # before the first mark: off
+    min_len = max(1, int(round(min_s * fs)))
+    for s in range(state.shape[1]):                     # per side: drop short runs (vectorised in time)
+        for value in (True, False):
+            on, off = _runs(state[:, s] == value)
+            short = (off - on) < min_len
+            for a, b in zip(on[short], off[short]):    # a handful of runs, not frames
+                state[a:b, s] = not value
+    return state
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) indices of the True runs of a 1-D mask."""
+    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+
+
+def gait_stances(rec: InsoleRecording, body_weight_n: float | None = None):
+    """Complete gait stances: list (per side) of (start, end) index arrays, and the body weight used.
+
+    A stance counts if it is preceded and followed by swing inside the recording
+    and lasts :data:`GAIT_STANCE_S`. Body weight, when unknown, is the mean of
+    the summed force over whole strides (vertical GRF averages to m·g per cycle).
+    """
+    fs = rec.rate_hz
+    f = rec.total_force
+    scale = body_weight_n if body_weight_n else float(np.percentile(f.sum(1), 50))
+    mask = stance_mask(f, on_n=max(40.0, 0.08 * scale), off_n=max(25.0, 0.04 * scale), fs=fs)
+    out = []
+    for s in range(2):
+        on, off = _runs(mask[:, s])
+        keep = (on > 0) & (off < len(f))
+        dur = (off - on) / fs
+        keep &= (dur >= GAIT_STANCE_S[0]) & (dur <= GAIT_STANCE_S[1])
+        out.append((on[keep], off[keep]))
+    if body_weight_n is None:
+        on = out[0][0] if len(out[0][0]) >= 2 else out[1][0]
+        if len(on) >= 2:
+            body_weight_n = float(f[on[0]:on[-1]].sum(1).mean())
+        else:
+            body_weight_n = scale
+    return out, float(body_weight_n)
+
+
+def _normalised_curves(x: np.ndarray, on: np.ndarray, off: np.ndarray, n: int = N_CURVE) -> np.ndarray:
+    """(K, n, ...) stance segments of ``x`` (N, ...) resampled to n points (vectorised gather)."""
+    u = np.linspace(0.0, 1.0, n)
+    pos = on[:, None] + u[None, :] * (off - 1 - on)[:, None]          # (K, n) fractional index
+    i0 = np.floor(pos).astype(int)
+    i1 = np.minimum(i0 + 1, len(x) - 1)
+    w = (pos - i0).reshape(pos.shape + (1,) * (x.ndim - 1))
+    return x[i0] * (1 - w) + x[i1] * w
+
+
+def gait_statistics(rec: InsoleRecording, body_weight_n: float | None = None) -> dict:
+    """Walking statistics of one recording (both feet pooled).
+
+    Returns scalars ``stance_s`` (median), ``cadence_spm`` (steps/min),
+    ``peak1_bw``/``valley_bw``/``peak2_bw`` (of the mean stance force curve, per
+    body weight), ``max_cell_n_cm2`` (max cell pressure in gait stances),
+    ``cop_x_range``/``cop_y_range`` (median within-stance COP excursion, device
+    units), ``acc_{x,y,z}_range`` g and ``gyro_{x,y,z}_range`` deg/s (1st–99th
+    percentile spread over the walking part); arrays ``force_curve`` (N_CURVE,)
+    and ``stance_pressure`` (16,) mean N/cm² in stance; ``n_stances``, ``body_weight_n``.
+    """
+    (stances, bw) = gait_stances(rec, body_weight_n)
+    fs = rec.rate_hz
+    n_st = sum(len(on) for on, _ in stances)
+    if n_st == 0:
+        raise ValueError(f"no complete gait stance found in {rec.source or 'recording'}")
+    curves, press, durs, cop_rng, strides, maxp = [], [], [], [], [], []
+    for s, (on, off) in enumerate(stances):
+        if len(on) == 0:
+            continue
+        durs.append((off - on) / fs)
+        curves.append(_normalised_curves(rec.total_force[:, s], on, off) / bw)
+        cop = _normalised_curves(rec.cop[:, s], on + 2, off - 2)           # skip the noisy contact edges
+        cop_rng.append(cop.max(1) - cop.min(1))                           # (K, 2)
+        inside = np.zeros(rec.n_frames, bool)
+        idx = np.concatenate([np.arange(a, b) for a, b in zip(on, off)])
+        inside[idx] = True
+        press.append(rec.pressure[inside, s])
+        maxp.append(rec.pressure[inside, s].max())
+        st = np.diff(on) / fs
+        strides.append(st[st < 2 * GAIT_STANCE_S[1]])
+    curve = np.concatenate(curves).mean(0)
+    half = N_CURVE // 2
+    lo, hi = int(0.3 * N_CURVE), int(0.7 * N_CURVE)
+    walk = slice(min(on[0] for on, _ in stances if len(on)), max(off[-1] for _, off in stances if len(off)))
+    acc = rec.acceleration[walk].reshape(-1, 3)
+    gyr = rec.angular_rate[walk].reshape(-1, 3)
+    arng = np.percentile(acc, 99, axis=0) - np.percentile(acc, 1, axis=0)
+    grng = np.percentile(gyr, 99, axis=0) - np.percentile(gyr, 1, axis=0)
+    stride = np.concatenate(strides)
+    cop_r = np.median(np.concatenate(cop_rng), axis=0)
+    return {
+        "stance_s": float(np.median(np.concatenate(durs))),
+        "cadence_spm": float(120.0 / np.median(stride)) if stride.size else float("nan"),
+        "peak1_bw": float(curve[:half].max()), "valley_bw": float(curve[lo:hi].min()),
+        "peak2_bw": float(curve[half:].max()),
+        "max_cell_n_cm2": float(max(maxp)),
+        "cop_x_range": float(cop_r[0]), "cop_y_range": float(cop_r[1]),
+        **{f"acc_{a}_range": float(v) for a, v in zip("xyz", arng)},
+        **{f"gyro_{a}_range": float(v) for a, v in zip("xyz", grng)},
+        "force_curve": curve, "stance_pressure": np.concatenate(press).mean(0),
+        "n_stances": int(n_st), "body_weight_n": bw,
+    }
+
+
+SCALARS: dict[str, str] = {
+    "stance_s": "stance duration [s]", "cadence_spm": "cadence [steps/min]",
+    "peak1_bw": "1st force peak [BW]", "valley_bw": "mid-stance force valley [BW]",
+    "peak2_bw": "2nd force peak [BW]", "max_cell_n_cm2": "max cell pressure [N/cm²]",
+    "cop_x_range": "COP X excursion (along) [−0.5…0.5]", "cop_y_range": "COP Y excursion (across) [−0.5…0.5]",
+    "acc_x_range": "acc X 1–99 % spread [g]", "acc_y_range": "acc Y 1–99 % spread [g]",
+    "acc_z_range": "acc Z 1–99 % spread [g]", "gyro_x_range": "angular X 1–99 % spread [deg/s]",
+    "gyro_y_range": "angular Y 1–99 % spread [deg/s]", "gyro_z_range": "angular Z 1–99 % spread [deg/s]",
+}
+
+
+def _corr(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.corrcoef(np.ravel(a), np.ravel(b))[0, 1])
+
+
+def _verdict(lo: float, hi: float, sim: np.ndarray) -> str:
+    below, above = int((sim < lo).sum()), int((sim > hi).sum())
+    if below == above == 0:
+        return "inside real range"
+    parts = [f"{k} of {sim.size} {w}" for k, w in ((below, "below"), (above, "above")) if k]
+    return "outside: " + ", ".join(parts)
+
+
+def compare(real: list[dict], simulated: list[dict]) -> pd.DataFrame:
+    """One row per statistic: real min/max, simulated min/mean/max, verdict.
+
+    Two pattern rows compare shapes: the mean stance force curve and the mean
+    per-sensor stance pressure. Their real range is each real recording's
+    correlation with the mean of the *other* real recordings (leave-one-out);
+    the simulated value is each simulated recording's correlation with the mean
+    of all real recordings.
+    """
+    assert real and simulated, "compare needs at least one real and one simulated statistics dict"
+    rows = []
+    for key, label in SCALARS.items():
+        r = np.array([d[key] for d in real])
+        s = np.array([d[key] for d in simulated])
+        rows.append((label, r.min(), r.max(), s.min(), s.mean(), s.max(), _verdict(r.min(), r.max(), s)))
+    for key, label in (("force_curve", "stance force curve shape (r)"),
+                       ("stance_pressure", "per-sensor stance pressure pattern (r)")):
+        rv = np.stack([d[key] for d in real])
+        loo = np.array([_corr(rv[i], np.delete(rv, i, 0).mean(0)) for i in range(len(rv))]) \
+            if len(rv) > 1 else np.array([1.0])
+        s = np.array([_corr(d[key], rv.mean(0)) for d in simulated])
+        v = "inside real range" if s.min() >= loo.min() else _verdict(loo.min(), 1.0, s)
+        rows.append((label, loo.min(), loo.max(), s.min(), s.mean(), s.max(), v))
+    return pd.DataFrame(rows, columns=["statistic", "real min", "real max", "sim min", "sim mean",
+                                       "sim max", "verdict"])
+
+
+def simulated_walking(trials, subjects: pd.DataFrame, *, label: str = "Walking") -> list[dict]:
+    """Gait statistics of every annotated ``label`` segment of simulated ``trials``.
+
+    ``subjects`` gives each subject's mass, so the force is normalised by the
+    true body weight (the real recordings estimate theirs from the force).
+    Segments without a complete stance are skipped; every returned dict
+    carries their count in ``n_skipped``.
+    """
+    mass = subjects.set_index("subject")["mass_kg"]
+    stats, skipped = [], 0
+    for tr in trials:
+        for seg in tr.annotations[tr.annotations["label"] == label].itertuples():
+            try:
+                d = gait_statistics(tr.insole.between(seg.start_s, seg.end_s),
+                                    body_weight_n=float(mass[tr.subject]) * 9.81)
+            except ValueError:
+                skipped += 1
+                continue
+            stats.append(d | {"subject": tr.subject, "trial": tr.trial_id})
+    for d in stats:
+        d["n_skipped"] = skipped
+    return stats
+
+
+if __name__ == "__main__":  # prints the measured facts quoted in the docstring
+    recs = real_walking_recordings()
+    stats = [gait_statistics(r) for r in recs]
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(pd.DataFrame([{k: v for k, v in d.items() if np.ndim(v) == 0} for d in stats],
+                           index=[Path(r.source).name for r in recs]).T.round(3))
+        print(pd.DataFrame([d["stance_pressure"] for d in stats], columns=range(1, 17)).round(2))

@@ -1,0 +1,116 @@
+"""A classical baseline for section 7: hand-crafted insole features + a random forest, same folds.
+
+It shows what the deep encoders buy over features a gait analyst would compute
+by hand from one 3-s insole window (N, T, 38) at 100 Hz — [pressure 32 (N/cm²),
+COP 4 (x, y per foot, −0.5…0.5), total force 2 (N)]:
+
+- per-channel statistics: mean, std, min, max, 10th/50th/90th percentiles and
+  the std of the first difference (how fast a channel changes) — 8 × 38;
+- spectra: log power of the de-meaned channel in the bands
+  0.25–1, 1–2, 2–4, 4–8, 8–16, 16–50 Hz (rfft) — 6 × 38;
+- step timing from the total force of each foot crossing ``contact_threshold``
+  (N): contact fraction, contact onsets per second, mean onset-to-onset
+  interval, mean contact duration (per foot), and the double-support,
+  single-support and flight (no foot on the ground) fractions — 11.
+
+Everything is vectorised over windows; the classifier is scikit-learn's
+RandomForestClassifier with a fixed ``random_state`` (deterministic for any n_jobs).
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+
+from humaps.cache import cached
+from humaps.experiments.activity_config import ActivityConfig
+from humaps.experiments.activity_loso import PRED_COLUMNS, ActivityResults, WindowArrays, make_folds
+
+FS_INSOLE = 100.0  # Hz
+BANDS_HZ: tuple[tuple[float, float], ...] = ((0.25, 1), (1, 2), (2, 4), (4, 8), (8, 16), (16, 50))
+STATS = ("mean", "std", "min", "max", "p10", "p50", "p90", "diff_std")
+FORCE_CHANNELS = (36, 37)  # left, right total force (N)
+
+
+def channel_statistics(x: np.ndarray) -> np.ndarray:
+    """(N, T, C) -> (N, 8·C): the ``STATS`` of every channel over time."""
+    p10, p50, p90 = np.percentile(x, [10, 50, 90], axis=1)  # each (N, C)
+    parts = [x.mean(1), x.std(1), x.min(1), x.max(1), p10, p50, p90, np.diff(x, axis=1).std(1)]
+    return np.concatenate(parts, axis=1)
+
+
+def band_powers(x: np.ndarray, *, fs: float = FS_INSOLE, bands=BANDS_HZ) -> np.ndarray:
+    """(N, T, C) -> (N, len(bands)·C): log(1 + mean power) of the de-meaned channel in each band."""
+    spectrum = np.abs(np.fft.rfft(x - x.mean(axis=1, keepdims=True), axis=1)) ** 2 / x.shape[1]  # (N, F, C)
+    freqs = np.fft.rfftfreq(x.shape[1], d=1.0 / fs)  # (F,)
+    parts = []
+    for lo, hi in bands:
+        inside = (freqs >= lo) & (freqs < hi)
+        power = spectrum[:, inside].mean(axis=1) if inside.any() else np.zeros(spectrum[:, 0].shape)
+        parts.append(np.log1p(power))  # (N, C)
+    return np.concatenate(parts, axis=1)
+
+
+def step_timing(force: np.ndarray, *, threshold: float, fs: float = FS_INSOLE) -> np.ndarray:
+    """(N, T, 2) total force (N) of the left and right foot -> (N, 11) gait-timing features."""
+    contact = force > threshold  # (N, T, 2)
+    n_frames = force.shape[1]
+    onsets = ~contact[:, :-1] & contact[:, 1:]  # (N, T-1, 2): the foot touches down
+    count = onsets.sum(axis=1)  # (N, 2)
+    first = onsets.argmax(axis=1)  # (N, 2): index of the first onset (0 if none)
+    last = (n_frames - 2) - onsets[:, ::-1].argmax(axis=1)  # (N, 2): index of the last onset
+    interval = np.where(count >= 2, (last - first) / np.maximum(count - 1, 1) / fs, 0.0)  # s
+    fraction = contact.mean(axis=1)  # (N, 2)
+    duration = contact.sum(axis=1) / np.maximum(count, 1) / fs  # s per contact
+    both = contact.all(axis=2).mean(axis=1, keepdims=True)  # (N, 1) double support
+    none = (~contact.any(axis=2)).mean(axis=1, keepdims=True)  # flight
+    single = 1.0 - both - none
+    return np.concatenate([fraction, count * fs / n_frames, interval, duration, both, single, none], axis=1)
+
+
+def classical_features(insole: np.ndarray, *, contact_threshold: float, fs: float = FS_INSOLE) -> np.ndarray:
+    """(N, T, 38) insole windows -> (N, 8·38 + 6·38 + 11) float32 features."""
+    if insole.ndim != 3 or insole.shape[2] != 38:
+        raise ValueError(f"insole windows must be (N, T, 38), got {insole.shape}")
+    x = insole.astype(np.float64)
+    force = x[:, :, list(FORCE_CHANNELS)]  # (N, T, 2)
+    feats = [channel_statistics(x), band_powers(x, fs=fs), step_timing(force, threshold=contact_threshold, fs=fs)]
+    return np.concatenate(feats, axis=1).astype(np.float32)
+
+
+def feature_names() -> list[str]:
+    channels = [f"p{i}" for i in range(32)] + ["cop_lx", "cop_ly", "cop_rx", "cop_ry", "force_l", "force_r"]
+    names = [f"{c}_{s}" for s in STATS for c in channels]
+    names += [f"{c}_band{lo:g}-{hi:g}Hz" for lo, hi in BANDS_HZ for c in channels]
+    timing = ["contact_fraction", "onsets_per_s", "onset_interval_s", "contact_duration_s"]
+    names += [f"{t}_{side}" for t in timing for side in ("l", "r")]
+    return names + ["double_support", "single_support", "flight"]
+
+
+def run_classical(config: ActivityConfig, windows, *, cache: bool = True) -> ActivityResults:
+    """The baseline on the folds of ``config.folds``; predictions as ``activity_loso``'s (strategy "classical")."""
+    data = WindowArrays.of(windows)
+    key = (dataclasses.replace(config, n_workers=1, progress=False), data.digest())
+    return cached("activity_classical", key, lambda: _run(config, data), enabled=cache)
+
+
+def _run(config: ActivityConfig, data: WindowArrays) -> ActivityResults:
+    features = classical_features(data.insole, contact_threshold=config.contact_threshold)
+    folds = make_folds(data.subject, config.folds)
+    preds, timings = [], []
+    for f, test_subjects in enumerate(folds):
+        test = np.isin(data.subject, test_subjects)
+        start = time.perf_counter()
+        forest = RandomForestClassifier(n_estimators=config.classical_trees, random_state=config.seed + f,
+                                        n_jobs=config.n_workers)
+        forest.fit(features[~test], data.label[~test])
+        seconds = time.perf_counter() - start
+        preds.append(pd.DataFrame({"strategy": "classical", "alpha": np.nan, "distill_loss": "", "main": True,
+                                   "fold": f, "subject": data.subject[test], "true": data.label[test],
+                                   "pred": forest.predict(features[test])}))
+        timings.append({"strategy": "classical", "alpha": None, "distill_loss": "", "fold": f,
+                        "n_train": int((~test).sum()), "n_test": int(test.sum()), "train_seconds": seconds})
+    return ActivityResults(pd.concat(preds, ignore_index=True)[PRED_COLUMNS], pd.DataFrame(timings), folds)

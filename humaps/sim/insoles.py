@@ -1,0 +1,87 @@
+"""A simulated Moticon OpenGo recording of both insoles from a :class:`BodyMotion`.
+
+motion (simulation rate) → per-foot force and COP (:mod:`humaps.sim.physics`)
+and IMU (:mod:`humaps.sim.imu`) → resampled onto the 100 Hz insole clock
+(starting ``clock_offset_s`` into the motion) → 16 cell pressures per foot
+(:mod:`humaps.sim.pressure`) → quantised like the device: pressures on the
+0.25 N/cm² grid, total force = Σ p·A rounded to 1 N, COP from the quantised
+cells in the device convention, IMU on its LSB grid. The same ``rng`` state
+gives the same recording.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from humaps.insole import LENGTH_BY_SIZE_M, SAMPLE_RATE_HZ, areas_cm2
+from humaps.recordings import SIDES, InsoleRecording
+from humaps.sim import imu, physics, pressure
+from humaps.sim.motion import BodyMotion
+from humaps.skeleton import INDEX
+
+
+def _insole_centres(motion: BodyMotion, reference: np.ndarray, insole_size: int) -> np.ndarray:
+    """(F, 2, 3) world position of each insole's centre, rigidly attached to the Foot segment."""
+    ank, _, d, _, L, _ = physics.foot_frames(motion, insole_size)
+    r_foot = physics._qmat(motion.rotations[:, [INDEX["LeftFoot"], INDEX["RightFoot"]]])   # (F, 2, 3, 3)
+    out = np.empty_like(ank)
+    for s in range(2):                                                 # 2 sides
+        t = int(reference[s])
+        c0 = np.append(ank[t, s, :2] + (physics.ANKLE_Y - 0.5) * L * d[t, s],
+                       motion.ground_height[t, s] + 0.005)
+        local = r_foot[t, s].T @ (c0 - ank[t, s])
+        out[:, s] = ank[:, s] + r_foot[:, s] @ local
+    return out
+
+
+def _resample(x: np.ndarray, t_src: np.ndarray, t_new: np.ndarray) -> np.ndarray:
+    """Linear interpolation along axis 0 of x (F, ...) onto t_new (vectorised over channels)."""
+    flat = x.reshape(len(t_src), -1)
+    i = np.clip(np.searchsorted(t_src, t_new) - 1, 0, len(t_src) - 2)
+    w = ((t_new - t_src[i]) / (t_src[i + 1] - t_src[i]))[:, None]
+    return (flat[i] * (1 - w) + flat[i + 1] * w).reshape((len(t_new),) + x.shape[1:])
+
+
+def simulate_insoles(motion: BodyMotion, *, mass_kg: float, insole_size: int, rng: np.random.Generator,
+                     rate_hz: float = SAMPLE_RATE_HZ, clock_offset_s: float = 0.0,
+                     subject_rng: np.random.Generator | None = None) -> InsoleRecording:
+    """Both insoles' 100 Hz recording of ``motion`` for a subject of ``mass_kg`` wearing ``insole_size``.
+
+    ``rng`` draws (in this order) the subject's IMU mounting tilt, constant IMU
+    biases, pressure noise and IMU noise; with ``subject_rng`` the tilt and
+    biases come from it instead (a fresh generator with the same seed for every
+    trial of a subject gives that subject one constant bias). The first insole sample is
+    ``clock_offset_s`` after the motion's first frame; ``time`` starts at 0.
+    """
+    assert insole_size in LENGTH_BY_SIZE_M, f"insole_size must be 1–8, got {insole_size!r}"
+    assert rate_hz > 0 and motion.fs >= rate_hz, f"motion rate {motion.fs} Hz must be >= insole rate {rate_hz} Hz"
+    assert 0.0 <= clock_offset_s < motion.n_frames / motion.fs, f"clock_offset_s {clock_offset_s} outside the motion"
+    loads = physics.foot_loads(motion, mass_kg=mass_kg, insole_size=insole_size)
+    ref = physics.flat_frame(motion)
+    centres = _insole_centres(motion, ref, insole_size)
+    dev = rng if subject_rng is None else subject_rng
+    mount = (imu.MOUNT_PITCH_DEG + dev.normal(0, 1.5), imu.MOUNT_ROLL_DEG + dev.normal(0, 1.0))
+    gyro_bias = np.clip(dev.normal(0.0, 1.5, (2, 3)), -3.5, 3.5)
+    acc_bias = dev.normal(0.0, 0.005, (2, 3))
+    acc, gyro = imu.insole_imu(motion, centre=centres, reference=ref, gyro_bias_dps=gyro_bias,
+                               acc_bias_g=acc_bias, mount_deg=mount)
+
+    t_src = np.arange(motion.n_frames) / motion.fs
+    t_new = clock_offset_s + np.arange(int(np.floor((t_src[-1] - clock_offset_s) * rate_hz)) + 1) / rate_hz
+    force = _resample(loads.force, t_src, t_new)
+    cop = _resample(loads.cop, t_src, t_new)
+    acc, gyro = _resample(acc, t_src, t_new), _resample(gyro, t_src, t_new)
+
+    areas = areas_cm2(insole_size)
+    press = np.stack([pressure.cell_pressures(force[:, s], cop[:, s], side=side, size=insole_size, rng=rng)
+                      for s, side in enumerate(SIDES)], axis=1)                 # (N, 2, 16)
+    acc = acc + rng.normal(0.0, imu.ACC_NOISE_G, acc.shape)
+    gyro = gyro + rng.normal(0.0, imu.GYRO_NOISE_DPS, gyro.shape)
+    acc, gyro = imu.quantise_imu(acc, gyro)
+    total = np.round((press * areas).sum(-1))                                   # N, integer like the export
+    dev_cop = np.stack([np.nan_to_num(pressure.device_cop(pressure.centroid_of(press[:, s], side, insole_size),
+                                                          side)) for s, side in enumerate(SIDES)], axis=1)
+    return InsoleRecording(
+        time=np.round(t_new - t_new[0], 6), pressure=press, acceleration=acc, angular_rate=gyro,
+        total_force=total, cop=dev_cop, meta={"Size": str(insole_size), "Recording type": "simulated"},
+        source=None, filled={},
+    )

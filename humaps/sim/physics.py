@@ -1,0 +1,241 @@
+"""Ground reaction forces and centres of pressure from a body's motion (no action labels).
+
+Pipeline (all vectorised over frames, world frame z up, metres, N):
+
+1. vertical force on the feet ``Fz = (m + m_carried)·(g + a_com,z) − support``
+   (a stool or a hand on the ground relieves the feet), zero in flight;
+2. contact of each foot from its geometry: a heel point under and behind the
+   ``*Foot`` (ankle) joint and ball/toe-tip points under and ahead of
+   ``*ToeBase``, rigidly attached to their segments from the trial's
+   flattest-foot frame; in contact within :data:`CONTACT_TOL_M` of
+   ``ground_height`` (soft ramps, so loading is not a step);
+3. the global centre of pressure from moment balance about the centre of mass,
+   ``COP = COM_xy − (z_com·G_xy + M_ext)/Fz`` with ``G_xy = m·a_xy − E_xy``
+   the horizontal ground force (inverted-pendulum relation when there are no
+   external loads);
+4. sharing between the feet so that the force-weighted foot COPs reproduce
+   the global COP, each foot's COP clamped to its contact region (whole foot
+   when flat, forefoot when the heel is raised, heel when the toes are raised):
+   heel → toe rolling in gait and COP shifts with leaning follow from this;
+5. a zero-phase low-pass (:data:`FORCE_CUTOFF_HZ`) gives the force a
+   physiological shape.
+
+Per-foot COPs are returned in the insole's *layout* unit frame of
+:func:`humaps.insole.centroids` (x across 0–1, y along, 0 = toe tip, 1 = heel;
+the right foot mirrored so that for both feet high x = toward the body's right).
+The device's COP convention (X along, Y across) is applied from the cell
+pressures in :mod:`humaps.sim.pressure`, as the real device does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import butter, sosfiltfilt
+
+from humaps.insole import LENGTH_BY_SIZE_M
+from humaps.sim.motion import BodyMotion
+from humaps.skeleton import INDEX
+
+G = 9.81
+CONTACT_TOL_M = 0.01
+REGION_TOL_M = 0.02
+FORCE_CUTOFF_HZ = 12.0
+ACC_CUTOFF_HZ = 5.0
+#: insole-y (0 toe tip, 1 heel) of the ankle joint and of the metatarsophalangeal (ToeBase) joint
+ANKLE_Y, TOE_Y = 0.80, 0.27
+#: insole-y of the heel contact point
+Y_HEEL_POINT = 0.93
+#: insole width as a fraction of its length
+WIDTH_RATIO = 0.36
+#: COP bounds along the insole per contact state: (y_min when toes down, y_min when toes up,
+#: y_max when heel down, y_max when heel up)
+Y_TOE_DOWN, Y_TOE_UP, Y_HEEL_DOWN, Y_HEEL_UP = 0.12, 0.55, 0.80, 0.33
+#: where a foot prefers its COP when the global COP does not dictate it (flat, heel only, toes only)
+Y_REST_FLAT, Y_REST_HEEL, Y_REST_TOE = 0.62, 0.76, 0.22
+#: the foot's line of progression in the layout runs obliquely, lateral heel → medial forefoot
+#: (the device's COP Y, measured, is 1.05·x + 0.265·y: across *this* line); lateral play about it
+X_MID, X_AXIS_SLOPE, X_PLAY = 0.47, 0.30, 0.08
+FOOT_JOINTS = (("LeftFoot", "LeftToeBase"), ("RightFoot", "RightToeBase"))
+
+
+@dataclass
+class FootLoads:
+    """Per-foot loads at the motion's rate (F frames).
+
+    - ``force`` (F, 2) N vertical force on the left/right foot;
+    - ``cop`` (F, 2, 2) per-foot COP in the layout unit frame (x across, y along);
+    - ``contact`` (F, 2, 2) soft heel/toe contact weights in [0, 1];
+    - ``global_cop`` (F, 2) world xy m; ``total`` (F,) N before sharing.
+    """
+
+    force: np.ndarray
+    cop: np.ndarray
+    contact: np.ndarray
+    global_cop: np.ndarray
+    total: np.ndarray
+
+
+def lowpass(x: np.ndarray, fs: float, cutoff_hz: float, axis: int = 0) -> np.ndarray:
+    """Zero-phase 2nd-order Butterworth low-pass along ``axis`` (no-op for short signals)."""
+    if x.shape[axis] < 16 or cutoff_hz >= 0.45 * fs:
+        return x
+    sos = butter(2, cutoff_hz / (0.5 * fs), output="sos")
+    return sosfiltfilt(sos, x, axis=axis, padlen=min(x.shape[axis] - 1, 30))
+
+
+def derivative(x: np.ndarray, fs: float, order: int = 1) -> np.ndarray:
+    """Time derivative along axis 0 by central differences (edges one-sided)."""
+    for _ in range(order):
+        x = np.gradient(x, 1.0 / fs, axis=0)
+    return x
+
+
+def foot_frames(motion: BodyMotion, insole_size: int):
+    """Horizontal foot frames: heading d (F, 2, 2), right-pointing r (F, 2, 2), length L, width W."""
+    pos = motion.positions
+    ank = pos[:, [INDEX[a] for a, _ in FOOT_JOINTS]]            # (F, 2, 3)
+    toe = pos[:, [INDEX[t] for _, t in FOOT_JOINTS]]
+    d = toe[..., :2] - ank[..., :2]
+    d = d / np.maximum(np.linalg.norm(d, axis=-1, keepdims=True), 1e-6)
+    r = np.stack([d[..., 1], -d[..., 0]], axis=-1)              # heading rotated −90°: body right
+    L = LENGTH_BY_SIZE_M[insole_size]
+    return ank, toe, d, r, L, WIDTH_RATIO * L
+
+
+def _qmat(q: np.ndarray) -> np.ndarray:
+    """(..., 3, 3) rotation matrices of unit quaternions (..., 4) (w, x, y, z)."""
+    w, x, y, z = np.moveaxis(q / np.linalg.norm(q, axis=-1, keepdims=True), -1, 0)
+    return np.stack([
+        np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], -1),
+        np.stack([2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)], -1),
+        np.stack([2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], -1)], -2)
+
+
+def flat_frame(motion: BodyMotion) -> np.ndarray:
+    """(2,) per foot, the frame taken as flat on the ground: ankle and ToeBase lowest above their ground."""
+    idx = np.array([[INDEX[a], INDEX[t]] for a, t in FOOT_JOINTS])
+    h = motion.positions[:, idx, 2] - motion.ground_height[:, :, None]      # (F, 2, 2)
+    return np.argmin(h.sum(-1), axis=0)
+
+
+def sole_points(motion: BodyMotion, insole_size: int) -> np.ndarray:
+    """(F, 2, 3, 3) world positions of (heel, ball, toe tip) of each foot, rigidly attached.
+
+    In the flat frame (:func:`flat_frame`) the heel lies under the ankle at
+    insole y = :data:`Y_HEEL_POINT`, the ball under the ToeBase joint, the toe
+    tip at y = 0, all on the ground; heel and ball move with the Foot segment,
+    the toe tip with the ToeBase segment.
+    """
+    ank, toe, d, _, L, _ = foot_frames(motion, insole_size)
+    segs = [[INDEX[a], INDEX[t]] for a, t in FOOT_JOINTS]
+    rot = _qmat(motion.rotations[:, np.array(segs)])                          # (F, 2, 2, 3, 3)
+    out = np.empty(ank.shape[:2] + (3, 3))
+    for s, t in enumerate(flat_frame(motion)):                                # 2 feet
+        g = motion.ground_height[t, s]
+        heel = np.append(ank[t, s, :2] + (ANKLE_Y - Y_HEEL_POINT) * L * d[t, s], g)
+        ball = np.append(toe[t, s, :2], g)
+        tip = np.append(ank[t, s, :2] + ANKLE_Y * L * d[t, s], g)
+        for k, (pt, seg, origin) in enumerate(((heel, 0, ank), (ball, 0, ank), (tip, 1, toe))):
+            local = rot[t, s, seg].T @ (pt - origin[t, s])
+            out[:, s, k] = origin[:, s] + rot[:, s, seg] @ local
+    return out
+
+
+def contact_weights(motion: BodyMotion, insole_size: int) -> np.ndarray:
+    """(F, 2, 2) soft heel/forefoot contact in [0, 1] for (left, right) × (heel, forefoot).
+
+    A foot is on the ground when its lowest sole point (:func:`sole_points`) is
+    within :data:`CONTACT_TOL_M` of its ground; within a foot on the ground the
+    heel (forefoot = the lower of ball and toe tip) counts as down while it is
+    within :data:`REGION_TOL_M` of the foot's lowest point, so a couple of
+    centimetres of mismatch between the motion's foot model and these points
+    does not lift a flat foot onto its toes.
+    """
+    pts = sole_points(motion, insole_size)
+    h = pts[..., 2] - motion.ground_height[:, :, None]                       # (F, 2, 3)
+    h = np.stack([h[..., 0], h[..., 1:].min(-1)], axis=-1)                   # heel, forefoot
+    low = h.min(-1, keepdims=True)
+    on = np.clip(1.0 - low / CONTACT_TOL_M, 0.0, 1.0)
+    region = np.clip(2.0 - (h - low) / REGION_TOL_M, 0.0, 1.0)
+    return on * region
+
+
+def vertical_force(motion: BodyMotion, mass_kg: float) -> tuple[np.ndarray, np.ndarray]:
+    """Total vertical force on the feet (F,) N and the low-passed COM acceleration (F, 3)."""
+    fs = motion.fs
+    acc = lowpass(derivative(motion.com, fs, 2), fs, ACC_CUTOFF_HZ)
+    ext = motion.external
+    n = motion.n_frames
+    carried = np.broadcast_to(np.asarray(ext.get("carried_mass_kg", 0.0), float), (n,))
+    support = np.broadcast_to(np.asarray(ext.get("support_force_n", 0.0), float), (n,))
+    fz = (mass_kg + carried) * (G + acc[:, 2]) - support
+    return np.maximum(fz, 0.0), acc
+
+
+def global_cop(motion: BodyMotion, mass_kg: float, fz: np.ndarray, acc: np.ndarray) -> np.ndarray:
+    """(F, 2) world xy of the centre of pressure of both feet together, from moment balance about the COM."""
+    n = motion.n_frames
+    com = motion.com
+    ext = motion.external
+    z = com[:, 2] - motion.ground_height.mean(1)
+    hands = motion.positions[:, [INDEX["LeftHand"], INDEX["RightHand"]]].mean(1)   # (F, 3)
+    push = np.broadcast_to(np.asarray(ext.get("horizontal_force_n", np.zeros(2)), float), (n, 2))
+    carried = np.broadcast_to(np.asarray(ext.get("carried_mass_kg", 0.0), float), (n,))
+    support = np.broadcast_to(np.asarray(ext.get("support_force_n", 0.0), float), (n,))
+    sp = np.asarray(ext.get("support_point", com), float)
+    g_xy = mass_kg * acc[:, :2] - push                                     # ground's horizontal force
+    # moments about the COM of the external forces, per horizontal axis k: dx_k·f_z − dz·f_k
+    m_ext = ((hands[:, :2] - com[:, :2]) * (-carried * (G + acc[:, 2]))[:, None]
+             - (hands[:, 2:3] - com[:, 2:3]) * push
+             + (sp[:, :2] - com[:, :2]) * support[:, None])
+    safe = np.maximum(fz, 1e-3 * mass_kg * G)
+    return com[:, :2] - (z[:, None] * g_xy + m_ext) / safe[:, None]
+
+
+def share(motion: BodyMotion, fz: np.ndarray, cop_w: np.ndarray, contact: np.ndarray, insole_size: int):
+    """Split ``fz`` (F,) between the feet and place each foot's COP. Returns (force (F,2), cop (F,2,2))."""
+    ank, _, d, r, L, W = foot_frames(motion, insole_size)
+    k_heel, k_toe = contact[..., 0], contact[..., 1]                       # (F, 2)
+    k = np.maximum(k_heel, k_toe)
+    y_min = Y_TOE_DOWN * k_toe + Y_TOE_UP * (1 - k_toe)
+    y_max = Y_HEEL_DOWN * k_heel + Y_HEEL_UP * (1 - k_heel)
+    wsum = np.maximum(k_heel + k_toe, 1e-9)
+    y_rest = np.where(np.minimum(k_heel, k_toe) > 0.5, Y_REST_FLAT,
+                      (k_heel * Y_REST_HEEL + k_toe * Y_REST_TOE) / wsum)
+
+    def world(x_u, y_u):          # insole unit (x, y) → world xy, (F, 2) each → (F, 2, 2)
+        return ank[..., :2] + ((ANKLE_Y - y_u) * L)[..., None] * d + ((x_u - 0.5) * W)[..., None] * r
+
+    rest = world(np.full_like(y_rest, 0.5), y_rest)                        # (F, 2, 2)
+    m_l, m_r = rest[:, 0], rest[:, 1]
+    v = m_r - m_l
+    alpha = np.einsum("fk,fk->f", cop_w - m_l, v) / np.maximum(np.einsum("fk,fk->f", v, v), 1e-9)
+    lo, hi = 1.0 - k[:, 0], k[:, 1]                                         # a foot off the ground gets nothing
+    alpha = np.where(lo <= hi, np.clip(alpha, lo, hi), k[:, 1] / np.maximum(k.sum(1), 1e-9))
+    resid = cop_w - ((1 - alpha)[:, None] * m_l + alpha[:, None] * m_r)    # shift both feet by the residual
+    target = rest + resid[:, None, :]
+    rel = target - ank[..., :2]
+    y_u = np.clip(ANKLE_Y - np.einsum("fsk,fsk->fs", rel, d) / L, y_min, y_max)
+    x_mid = X_MID + X_AXIS_SLOPE * (Y_REST_FLAT - y_u)
+    x_u = x_mid + np.clip(np.einsum("fsk,fsk->fs", rel, r) / W, -X_PLAY, X_PLAY)
+    force = fz[:, None] * np.stack([1 - alpha, alpha], axis=1) * (k.sum(1, keepdims=True) > 0)
+    return force, np.stack([x_u, y_u], axis=-1)
+
+
+def foot_loads(motion: BodyMotion, *, mass_kg: float, insole_size: int) -> FootLoads:
+    """Per-foot vertical force and COP of a :class:`BodyMotion` (see the module docstring)."""
+    assert mass_kg > 0, f"mass_kg must be positive, got {mass_kg}"
+    assert insole_size in LENGTH_BY_SIZE_M, f"insole_size must be 1–8, got {insole_size}"
+    n = motion.n_frames
+    assert motion.positions.shape == (n, 24, 3), f"positions must be (F, 24, 3), got {motion.positions.shape}"
+    assert motion.com.shape == (n, 3) and motion.ground_height.shape == (n, 2), "com (F,3), ground_height (F,2)"
+    contact = contact_weights(motion, insole_size)
+    fz, acc = vertical_force(motion, mass_kg)
+    cop_w = global_cop(motion, mass_kg, fz, acc)
+    force, cop = share(motion, fz, cop_w, contact, insole_size)
+    on = force > 0
+    force = np.maximum(lowpass(force, motion.fs, FORCE_CUTOFF_HZ), 0.0)
+    cop = lowpass(cop, motion.fs, FORCE_CUTOFF_HZ)
+    force[~on & (lowpass(on.astype(float), motion.fs, FORCE_CUTOFF_HZ) < 0.02)] = 0.0
+    return FootLoads(force=force, cop=cop, contact=contact, global_cop=cop_w, total=fz)

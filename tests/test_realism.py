@@ -1,0 +1,61 @@
+"""Gait statistics on the real Moticon recordings (skipped when they are not downloaded)."""
+import numpy as np
+import pytest
+
+from humaps.data import realism
+from humaps.insole import areas_cm2
+from humaps.sim import pressure
+
+
+@pytest.fixture(scope="module")
+def real():
+    try:
+        return realism.real_walking_recordings()
+    except FileNotFoundError as err:
+        pytest.skip(f"real moticon-opengo 1.0.3 test recordings not available: {err}")
+
+
+def test_stance_mask_hysteresis_and_min_duration():
+    f = np.zeros((100, 1))
+    f[10:40] = 500.0
+    f[25] = 35.0                   # a dip between the thresholds: stays in stance
+    f[60:62] = 500.0               # a 20 ms blip: removed
+    m = realism.stance_mask(f, on_n=50.0, off_n=30.0, fs=100.0)
+    assert m[10:40, 0].all() and not m[:10, 0].any() and not m[40:, 0].any()
+
+
+def test_real_force_is_pressure_times_area(real):
+    for rec in real:
+        a = areas_cm2(int(rec.meta["Size"]))
+        load = rec.total_force > 100
+        ratio = rec.total_force[load] / (rec.pressure * a).sum(-1)[load]
+        assert abs(np.median(ratio) - 1) < 0.01, rec.source
+
+
+def test_real_cop_is_affine_map_of_cell_centroid(real):
+    for rec in real:
+        size = int(rec.meta["Size"])
+        for s, side in enumerate(("left", "right")):
+            load = rec.total_force[:, s] > 100
+            c = pressure.centroid_of(rec.pressure[load, s], side, size)
+            np.testing.assert_allclose(pressure.device_cop(c, side), rec.cop[load, s], atol=0.01)
+
+
+def test_real_gait_statistics_are_plausible(real):
+    stats = [realism.gait_statistics(r) for r in real]
+    for d in stats:
+        assert d["n_stances"] >= 6
+        assert 0.5 < d["stance_s"] < 1.5 and 50 < d["cadence_spm"] < 130
+        assert 0.95 < max(d["peak1_bw"], d["peak2_bw"]) < 1.5
+        assert 13 in np.argsort(d["stance_pressure"])[-3:]     # hallux, cell 14, among the top three
+        assert d["stance_pressure"][6] < 0.5                  # medial arch, cell 7
+    table = realism.compare(stats, stats[:2])
+    assert len(table) == len(realism.SCALARS) + 2
+    assert (table["verdict"] == "inside real range").all()    # real data lie inside their own range
+
+
+def test_compare_flags_outliers(real):
+    stats = [realism.gait_statistics(r) for r in real]
+    fake = dict(stats[0], stance_s=5.0)
+    table = realism.compare(stats, [fake]).set_index("statistic")
+    assert table.loc["stance duration [s]", "verdict"].startswith("outside: 1 of 1 above")

@@ -1,0 +1,148 @@
+"""Kinematics of the simulated cohort: FK, feet, balance, determinism, every class, annotations."""
+import numpy as np
+import pytest
+
+from humaps.sim.actions import ACTION_NAMES, ACTIONS, CATEGORIES, DURATIONS
+from humaps.sim.anthropometry import sample_subjects
+from humaps.sim.config import CohortConfig
+from humaps.sim.kinematics import body_com, contact_points, euler_to_quat, forward_kinematics
+from humaps.sim.motions_base import place, quiet_stance
+from humaps.sim.trials import PROGRAMS, build_trial, mocap_from_motion, perform
+from humaps.skeleton import BONES, INDEX, N_JOINTS
+
+FS = 100.0
+
+
+@pytest.fixture(scope="module")
+def subject():
+    return sample_subjects(2, 7)[1]
+
+
+def test_fk_hand_computed_chain():
+    off = np.zeros((N_JOINTS, 3))
+    off[INDEX["LeftUpLeg"]] = (-0.1, 0.0, -0.05)
+    off[INDEX["LeftLeg"]] = (0.0, 0.0, -0.4)
+    ang = np.zeros((1, N_JOINTS, 3))
+    ang[0, INDEX["LeftUpLeg"], 0] = np.pi / 2   # hip flexed 90°: thigh points forward (+y)
+    ang[0, INDEX["LeftLeg"], 0] = -np.pi / 2    # knee flexed 90°: shank points down again
+    ang[0, INDEX["Hips"], 2] = np.pi / 2        # whole body turned left: +y -> -x
+    pos, rot = forward_kinematics(off, euler_to_quat(ang), np.array([[1.0, 2.0, 1.0]]))
+    # root-frame: hip (-0.1, 0, -0.05), knee hip + (0, 0.4, 0); then yaw 90°: (x, y) -> (-y, x)
+    np.testing.assert_allclose(pos[0, INDEX["LeftUpLeg"]], [1.0, 2.0 - 0.1, 0.95], atol=1e-12)
+    np.testing.assert_allclose(pos[0, INDEX["LeftLeg"]], [1.0 - 0.4, 2.0 - 0.1, 0.95], atol=1e-12)
+    shank_dir = rot[0, INDEX["LeftLeg"]]
+    np.testing.assert_allclose(np.abs(shank_dir), [np.sqrt(.5), 0, 0, np.sqrt(.5)], atol=1e-12)
+
+
+def test_anthropometry_ranges_and_determinism():
+    a, b = sample_subjects(32, 2024), sample_subjects(32, 2024)
+    h = np.array([s.height_m for s in a])
+    m = np.array([s.mass_kg for s in a])
+    assert h.min() >= 1.55 and h.max() <= 1.95 and 45 <= m.min() and m.max() <= 105
+    assert [s.subject_id for s in a] == [f"S{i:02d}" for i in range(1, 33)]
+    assert all(np.allclose(x.offsets, y.offsets) and x.style == y.style for x, y in zip(a, b))
+    assert not np.allclose(a[0].offsets, sample_subjects(1, 2025)[0].offsets)
+    for s in a[:4]:
+        np.testing.assert_allclose(s.seg_mass_kg.sum(), s.mass_kg)
+
+
+def test_actions_table_matches_paper():
+    import pandas as pd
+
+    t7 = pd.read_csv("humaps/paper_tables/table7_classwise_loso.csv")
+    assert list(t7.class_name) == list(ACTION_NAMES)
+    assert list(t7.category) == [c for _, c in ACTIONS]
+    assert tuple(dict.fromkeys(t7.category)) == CATEGORIES
+
+
+@pytest.mark.parametrize("name", ACTION_NAMES)
+def test_every_class_is_finite_and_in_duration_range(subject, name):
+    m = perform(subject, name, np.random.default_rng(3), FS)
+    lo, hi = DURATIONS[name][2], DURATIONS[name][3]
+    dur = m.n_frames / FS
+    assert lo - 1.5 <= dur <= hi + 1.5, (name, dur)
+    pos, rot, com = place(subject, m.angles, 0.3, m.ground, m.flights, FS, stance=m.stance)
+    assert np.isfinite(pos).all() and np.isfinite(rot).all() and np.isfinite(com).all()
+    cp = contact_points(pos, rot, subject)
+    # no contact point below its ground; the body never teleports
+    assert (cp[..., 2] - m.ground[:, :, None]).min() > -1e-9
+    assert np.abs(np.diff(pos[:, 0], axis=0)).max() * FS < 6.0, name
+
+
+def test_bone_lengths_constant_and_quaternions_unit(subject):
+    m = perform(subject, "Jogging", np.random.default_rng(1), FS)
+    pos, rot, _ = place(subject, m.angles, 0.0, m.ground, m.flights, FS, stance=m.stance)
+    for c, p in BONES:
+        length = np.linalg.norm(pos[:, c] - pos[:, p], axis=-1)
+        assert length.std() < 1e-9
+    np.testing.assert_allclose(np.linalg.norm(rot, axis=-1), 1.0, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["Standing upright without moving", "Balancing on the left leg", "Doing squats",
+                                  "Sitting on the stool"])
+def test_planted_feet_do_not_slide(subject, name):
+    m = perform(subject, name, np.random.default_rng(2), FS)
+    pos, rot, _ = place(subject, m.angles, 1.0, m.ground, m.flights, FS)
+    cp = contact_points(pos, rot, subject)
+    on = (cp[1:, ..., 2] < 1e-3) & (cp[:-1, ..., 2] < 1e-3)
+    step = np.linalg.norm(np.diff(cp[..., :2], axis=0), axis=-1)
+    assert on.any() and step[on].max() < 0.003  # < 3 mm per frame, i.e. no sliding
+
+
+def test_stance_foot_planted_in_walking(subject):
+    m = perform(subject, "Walking", np.random.default_rng(5), FS)
+    pos, rot, _ = place(subject, m.angles, 0.0, m.ground, m.flights, FS, stance=m.stance)
+    cp = contact_points(pos, rot, subject)
+    single = (m.stance.sum(1) == 1)
+    foot = np.argmax(m.stance, axis=1)
+    low = cp[np.arange(len(foot)), foot, :, 2].argmin(-1)  # the stance foot's lowest point
+    p = cp[np.arange(len(foot)), foot, low]
+    keep = single[1:] & single[:-1] & (foot[1:] == foot[:-1]) & (low[1:] == low[:-1])
+    slide = np.linalg.norm(np.diff(p[:, :2], axis=0), axis=-1)[keep]
+    assert keep.sum() > 50 and np.median(slide) < 1e-3 and np.percentile(slide, 90) < 0.004
+    speed = (pos[-1, 0, :2] - pos[0, 0, :2]) / (m.n_frames / FS)
+    assert 0.6 < np.linalg.norm(speed) < 1.8
+
+
+def test_com_inside_base_of_support_in_quiet_stance(subject):
+    a = quiet_stance(subject, 400, FS, np.random.default_rng(0))
+    pos, rot, com = place(subject, a.a, 0.0, np.zeros((400, 2)), [], FS)
+    cp = contact_points(pos, rot, subject)[..., :2].reshape(400, -1, 2)
+    lo, hi = cp.min(1), cp.max(1)
+    assert ((com[:, :2] > lo) & (com[:, :2] < hi)).all()
+    np.testing.assert_allclose(com, body_com(pos, rot, subject.seg_com, subject.seg_mass_kg))
+
+
+def test_trial_annotations_and_mocap(subject):
+    cfg = CohortConfig(n_subjects=1, repetitions=1, sim_rate_hz=100.0)
+    names = ["Walking", "Jumping forward", "Climbing the stairs", "Leaning forward"]
+    motion, ann = build_trial(subject, np.random.default_rng(0), 100.0, actions=names)
+    assert list(ann.label) == names
+    assert (ann.start_s.diff().dropna() > 0).all() and (ann.end_s > ann.start_s).all()
+    assert (ann.start_s.iloc[1:].values - ann.end_s.iloc[:-1].values >= 0.7).all()
+    assert ann.end_s.iloc[-1] <= motion.n_frames / motion.fs
+    # stairs leave both feet on the top step; external arrays cover the trial
+    assert motion.ground_height[-1, 0] == motion.ground_height[-1, 1] > 0.25
+    for k, v in motion.external.items():
+        assert v.shape[0] == motion.n_frames, k
+    mc = mocap_from_motion(motion, cfg, np.random.default_rng(1))
+    assert abs(mc.meta["clock_offset_s"]) <= 0.05 and np.allclose(np.diff(mc.time), 1 / 120)
+    ok = np.isfinite(mc.positions).all((1, 2))
+    assert ok.mean() > 0.9
+    k = int(np.argmax(ok))
+    t = mc.time[k] + mc.meta["clock_offset_s"]
+    truth = motion.positions[int(round(t * motion.fs))]
+    assert np.abs(mc.positions[k] - truth).max() < 0.03
+
+
+def test_trials_deterministic_from_seed(subject):
+    a, ann_a = build_trial(subject, np.random.default_rng(11), FS, actions=["Side stepping", "Looking backward"])
+    b, ann_b = build_trial(subject, np.random.default_rng(11), FS, actions=["Side stepping", "Looking backward"])
+    np.testing.assert_array_equal(a.positions, b.positions)
+    assert ann_a.equals(ann_b)
+    c, _ = build_trial(subject, np.random.default_rng(12), FS, actions=["Side stepping", "Looking backward"])
+    assert c.n_frames != a.n_frames or not np.allclose(c.positions, a.positions)
+
+
+def test_programs_registry_complete():
+    assert tuple(PROGRAMS) == ACTION_NAMES and len(ACTION_NAMES) == 30
