@@ -48,7 +48,7 @@ from humaps import insole, plots
 from humaps.actions import CATEGORIES, CATEGORY_OF, CLASS_NAMES
 from humaps.config import collect
 from humaps.data import cohort, realism
-from humaps.data.cohort import _simulate_subject
+from humaps.data.cohort import simulate_subject
 from humaps.data.features import activity_windows
 from humaps.graphs import FootGraph, SkeletonGraph
 from humaps.provenance import show_run
@@ -217,7 +217,7 @@ print(f"\nmocap frames with at least one missing joint: {gaps.sum()} of "
 # reading the device formats costs: the export's rounding, nothing more.
 
 # %% tags=["nbval-check-output"]
-memory = _simulate_subject((cfg, 0))[0]
+memory = simulate_subject((cfg, 0))[0]
 disk = next(t for t in trials if t.subject == memory.subject and t.trial_id == memory.trial_id)
 n = min(memory.insole.n_frames, disk.insole.n_frames)
 rows = []

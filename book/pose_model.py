@@ -145,8 +145,10 @@ top
 # cohort, read back from its device files; windows crossing a long
 # motion-capture gap are dropped and counted.
 
-# %% tags=["nbval-check-output"]
+# %%
 data = pose_data(cohort_cfg, cfg)
+
+# %% tags=["nbval-check-output"]
 print(f"{len(data.P)} windows of {data.P.shape[1]} frames at {data.fs:g} Hz from "
       f"{len(set(data.subject))} subjects; {data.dropped_gaps} windows dropped (mocap gaps)")
 print(f"P {data.P.shape}, A {data.A.shape}, J {data.J.shape}")

@@ -57,3 +57,16 @@ def test_no_function_is_defined_in_two_notebooks():
         defined.update({n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))})
     shared = [n for n, k in defined.items() if k > 1]
     assert not shared, f"logic needed by several notebooks belongs in humaps: {shared}"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_chapter_has_an_nbval_reference_with_checked_cells(name):
+    import nbformat
+
+    ref = REPO / "tests" / "notebooks" / f"{name}.ipynb"
+    assert ref.exists(), f"{ref} missing: run `make references`"
+    nb = nbformat.read(ref, as_version=4)
+    checked = [c for c in nb.cells if "nbval-check-output" in c.metadata.get("tags", [])]
+    assert checked and all(c.get("outputs") for c in checked), f"{name}: compared cells must have outputs"
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "profile = \"smoke\"" in injected[0].source, f"{name}: references are smoke-profile runs"

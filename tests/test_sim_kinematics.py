@@ -146,3 +146,27 @@ def test_trials_deterministic_from_seed(subject):
 
 def test_programs_registry_complete():
     assert tuple(PROGRAMS) == ACTION_NAMES and len(ACTION_NAMES) == 30
+
+
+@pytest.mark.parametrize("name,joint", [("Putting left hand on the ground", "LeftHand"),
+                                        ("Putting right hand on the ground", "RightHand")])
+def test_hand_reaches_the_floor_and_takes_load(subject, name, joint):
+    m = perform(subject, name, np.random.default_rng(4), FS)
+    pos, rot, _ = place(subject, m.angles, 0.0, m.ground, m.flights, FS, stance=m.stance)
+    loaded = m.external["support_force_n"] > 1.0
+    assert loaded.any() and m.support_joint == joint
+    wrist = pos[loaded, INDEX[joint], 2]
+    assert np.all(np.abs(wrist - 0.5 * subject.hand_length_m) < 0.03)  # palm on the floor while loaded
+
+
+@pytest.mark.parametrize("name,v", [("Jumping in place", 0.25), ("Jumping forward", None)])
+def test_jumps_have_a_ballistic_flight(subject, name, v):
+    m = perform(subject, name, np.random.default_rng(6), 200.0)
+    pos, rot, com = place(subject, m.angles, 0.0, m.ground, m.flights, 200.0, stance=m.stance)
+    cp = contact_points(pos, rot, subject)
+    air = (cp[..., 2] > 0.003).all((1, 2))
+    assert 0.2 < air.sum() / 200.0 < 0.8                      # flight time of a real jump
+    acc = np.diff(com[air, 2], 2) * 200.0 ** 2
+    np.testing.assert_allclose(np.median(acc), -9.81, atol=0.3)  # free fall while airborne
+    travel = np.linalg.norm(com[-1, :2] - com[0, :2])
+    assert travel < v if v is not None else travel > 0.3

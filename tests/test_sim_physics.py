@@ -74,11 +74,51 @@ def test_cells_reproduce_force_and_cop():
         c = cop if side == "left" else np.column_stack([1 - cop[:, 0], cop[:, 1]])
         p = pressure.cell_pressures(force, c, side=side, size=SIZE, quantised=False)
         np.testing.assert_allclose((p * areas_cm2(SIZE)).sum(1), force, rtol=1e-9)
-        np.testing.assert_allclose(pressure.centroid_of(p, side, SIZE), c, atol=2e-3)
+        reach = pressure.reachable_cop(c, side)
+        np.testing.assert_allclose(pressure.centroid_of(p, side, SIZE), reach, atol=1e-3)
+        inside = np.all(np.abs(reach - c) < 1e-12, axis=1)
+        assert inside.mean() > 0.7                   # most of this box is reachable and then kept exactly
         q = pressure.cell_pressures(force, c, side=side, size=SIZE)
         # quantisation moves each cell by at most half a step
         assert np.abs((q * areas_cm2(SIZE)).sum(1) - force).max() <= 0.5 * PRESSURE_STEP * areas_cm2(SIZE).sum()
         np.testing.assert_allclose(q / PRESSURE_STEP, np.round(q / PRESSURE_STEP), atol=1e-9)
+
+
+def test_tilt_table_matches_a_direct_solve():
+    """The interpolated closed-form tilt equals per-frame Newton iterated to convergence."""
+    rng = np.random.default_rng(3)
+    cop = np.column_stack([rng.uniform(0, 1, 300), rng.uniform(0, 1, 300)])
+    for side in ("left", "right"):
+        fast = pressure.kernel_weights(cop, side, SIZE)
+        logb, c0, origin, *_ = pressure._tilt_table(side, SIZE, tuple(pressure.ANATOMY), pressure.KERNEL_SIGMA)
+        target = pressure.reachable_cop(cop, side) - origin
+        mu = target / pressure.KERNEL_SIGMA ** 2
+        for _ in range(60):
+            mu = pressure._newton_step(logb, c0, mu, target)
+        np.testing.assert_allclose(fast, pressure._softmax(logb + mu @ c0.T), atol=2e-3)
+
+
+def test_cop_outside_the_cells_does_not_spike_one_cell():
+    """A COP far outside the cells' hull (toe tip, medial heel) still spreads the force over several cells."""
+    cop = np.array([[0.5, 0.0], [0.95, 0.85], [0.05, 0.2], [0.8, 0.5]])
+    for side in ("left", "right"):
+        c = cop if side == "left" else np.column_stack([1 - cop[:, 0], cop[:, 1]])
+        q = pressure.kernel_weights(c, side, SIZE)
+        assert q.max() < 0.6, q.max(1)                # before the hull clip: up to 1.0 (one cell)
+
+
+def test_unloaded_foot_reads_zero():
+    p = pressure.cell_pressures(np.array([0.0, 500.0, 0.0]), np.full((3, 2), 0.5), side="left", size=SIZE,
+                                rng=np.random.default_rng(0))
+    assert np.all(p[[0, 2]] == 0.0) and p[1].sum() > 0
+
+
+def test_feet_cops_are_mirror_images_in_symmetric_stance():
+    """Layout x is mirrored between feet (high x medial on the left, lateral on the right)."""
+    loads = physics.foot_loads(stance_motion(), mass_kg=MASS, insole_size=SIZE)
+    cop = loads.cop[100]
+    np.testing.assert_allclose(cop[0, 0], 1.0 - cop[1, 0], atol=1e-6)
+    np.testing.assert_allclose(cop[0, 1], cop[1, 1], atol=1e-6)
 
 
 def test_saturation_and_medial_arch():

@@ -37,7 +37,7 @@ def subjects_frame(cfg: CohortConfig) -> pd.DataFrame:
     return subjects_table(sample_subjects(cfg.n_subjects, cfg.cohort_seed)).rename(columns={"subject_id": "subject"})
 
 
-def _simulate_subject(args) -> list[Trial]:
+def simulate_subject(args) -> list[Trial]:
     """Every trial of subject ``index`` (a pure function of the config and the index)."""
     cfg, index = args
     subject = sample_subjects(cfg.n_subjects, cfg.cohort_seed)[index]
@@ -64,12 +64,12 @@ def simulate(cfg: CohortConfig, *, workers: int | None = None, progress: bool = 
     out: list[Trial] = []
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            for trials in pool.map(_simulate_subject, jobs):
+            for trials in pool.map(simulate_subject, jobs):
                 out += trials
                 bar.update()
     else:
         for job in jobs:
-            out += _simulate_subject(job)
+            out += simulate_subject(job)
             bar.update()
     bar.close()
     return out

@@ -113,7 +113,7 @@ PRESETS: dict[str, dict] = {
         alphas=(0.25, 0.5, 0.75), distill_losses=("mse", "cosine", "kl"),
     ),
     "book": dict(
-        insole_channels=(32, 8, 8), insole_kernel=3, insole_stride=1, insole_latent=64,
+        insole_channels=(32, 8, 8), insole_kernel=3, insole_stride=2, insole_latent=64,
         stgcn_channels=(16, 16, 32), stgcn_kernel=5, stgcn_strides=(2, 2, 1), pose_latent=64,
         classifier_hidden=64, insole_frame_step=3, pose_frame_step=4,
         epochs=15, batch_size=32, classical_trees=200, folds="4", device="cpu",

@@ -31,7 +31,7 @@ import pandas as pd
 from sklearn.metrics import f1_score
 from tqdm.auto import tqdm
 
-from humaps.actions import ACTIONS, CATEGORIES, CATEGORY_OF, CLASS_NAMES
+from humaps.actions import ACTIONS, CATEGORIES, CLASS_NAMES
 from humaps.cache import cached
 from humaps.experiments.activity_config import STRATEGIES, ActivityConfig
 from humaps.training.activity import TrainedActivityModel, fit_strategy
@@ -335,4 +335,4 @@ def sweep_table(preds: pd.DataFrame) -> pd.DataFrame:
 
 __all__ = ["FoldSpec", "FoldResult", "ActivityResults", "WindowArrays", "make_folds", "fold_seed", "run_fold",
            "run_strategies", "table7", "table8", "table8_summary", "macro_f1", "confusion", "sweep_table",
-           "per_subject_class_accuracy", "category_of", "CATEGORY_OF"]
+           "per_subject_class_accuracy", "category_of"]

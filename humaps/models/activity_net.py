@@ -192,7 +192,9 @@ class PoseEncoder(nn.Module):
     def forward(self, pose: torch.Tensor) -> torch.Tensor:
         assert pose.ndim == 4 and pose.shape[2:] == (N_JOINTS, 3), \
             f"pose must be (B, T, {N_JOINTS}, 3), got {tuple(pose.shape)}"
-        x = pose.permute(0, 3, 1, 2)  # (B, 3, T, V): coordinates are the input channels
+        # (B, 3, T, V): coordinates are the input channels. contiguous() matters: torch 2.13's CPU
+        # backward of a strided 1x1 Conv2d on this permuted view corrupts the heap (glibc abort).
+        x = pose.permute(0, 3, 1, 2).contiguous()
         x = self.layers(x)  # (B, C, T', V)
         x = x.mean(dim=3).transpose(1, 2)  # (B, T', C): pool the joints, time first for the LSTM
         _, (h, _) = self.lstm(x)  # h: (1, B, latent)

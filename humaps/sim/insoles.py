@@ -22,14 +22,14 @@ from humaps.skeleton import INDEX
 def _insole_centres(motion: BodyMotion, reference: np.ndarray, insole_size: int) -> np.ndarray:
     """(F, 2, 3) world position of each insole's centre, rigidly attached to the Foot segment."""
     ank, _, d, _, L, _ = physics.foot_frames(motion, insole_size)
-    r_foot = physics._qmat(motion.rotations[:, [INDEX["LeftFoot"], INDEX["RightFoot"]]])   # (F, 2, 3, 3)
+    q_foot = motion.rotations[:, [INDEX["LeftFoot"], INDEX["RightFoot"]]]              # (F, 2, 4)
     out = np.empty_like(ank)
     for s in range(2):                                                 # 2 sides
         t = int(reference[s])
         c0 = np.append(ank[t, s, :2] + (physics.ANKLE_Y - 0.5) * L * d[t, s],
                        motion.ground_height[t, s] + 0.005)
-        local = r_foot[t, s].T @ (c0 - ank[t, s])
-        out[:, s] = ank[:, s] + r_foot[:, s] @ local
+        local = physics._qrot(q_foot[t, s] * np.array([1.0, -1.0, -1.0, -1.0]), c0 - ank[t, s])   # foot frame
+        out[:, s] = ank[:, s] + physics._qrot(q_foot[:, s], np.broadcast_to(local, (len(out), 3)))
     return out
 
 

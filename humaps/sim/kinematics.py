@@ -58,6 +58,22 @@ def yaw_quat(yaw: np.ndarray | float) -> np.ndarray:
     return np.stack([np.cos(yaw / 2), 0 * yaw, 0 * yaw, np.sin(yaw / 2)], axis=-1)
 
 
+def _qmul_c(a, b):
+    """Hamilton product on component tuples (w, x, y, z) of (F,) arrays (no stacking overhead)."""
+    aw, ax, ay, az = a
+    bw, bx, by, bz = b
+    return (aw * bw - ax * bx - ay * by - az * bz, aw * bx + ax * bw + ay * bz - az * by,
+            aw * by - ax * bz + ay * bw + az * bx, aw * bz + ax * by - ay * bx + az * bw)
+
+
+def _qrot_c(q, v):
+    """Rotate a constant vector v (3,) by component quaternions q; returns (x, y, z) arrays."""
+    w, x, y, z = q
+    vx, vy, vz = (float(c) for c in v)
+    tx, ty, tz = 2 * (y * vz - z * vy), 2 * (z * vx - x * vz), 2 * (x * vy - y * vx)
+    return (vx + w * tx + (y * tz - z * ty), vy + w * ty + (z * tx - x * tz), vz + w * tz + (x * ty - y * tx))
+
+
 def forward_kinematics(offsets: np.ndarray, local_q: np.ndarray, root_pos: np.ndarray | None = None):
     """World joint positions and segment rotations.
 
@@ -67,17 +83,21 @@ def forward_kinematics(offsets: np.ndarray, local_q: np.ndarray, root_pos: np.nd
     Returns positions (F, 24, 3) m and rotations (F, 24, 4) segment → world.
     """
     F = local_q.shape[0]
-    lq = np.ascontiguousarray(np.moveaxis(local_q, 1, 0))  # joint-major: contiguous per joint
-    glob = np.empty((N_JOINTS, F, 4))
-    pos = np.zeros((N_JOINTS, F, 3))
+    lq = np.ascontiguousarray(np.moveaxis(local_q, (1, 2), (0, 1)))  # (24, 4, F): contiguous components
+    pos = np.zeros((N_JOINTS, 3, F))
+    glob = np.empty((N_JOINTS, 4, F))
     glob[0] = lq[0]
     if root_pos is not None:
-        pos[0] = root_pos
+        pos[0] = np.asarray(root_pos).T
+    g = [None] * N_JOINTS
+    g[0] = tuple(glob[0])
     for j in range(1, N_JOINTS):  # loop over joints (parents precede children), never frames
         p = PARENTS[j]
-        glob[j] = qmul(glob[p], lq[j])
-        pos[j] = pos[p] + qrot(glob[p], offsets[j])
-    return np.moveaxis(pos, 0, 1), np.moveaxis(glob, 0, 1)
+        g[j] = _qmul_c(g[p], tuple(lq[j]))
+        glob[j] = g[j]
+        r = _qrot_c(g[p], offsets[j])
+        pos[j, 0], pos[j, 1], pos[j, 2] = pos[p, 0] + r[0], pos[p, 1] + r[1], pos[p, 2] + r[2]
+    return np.moveaxis(pos, 2, 0), np.moveaxis(glob, 2, 0)
 
 
 def segment_coms(positions: np.ndarray, rotations: np.ndarray, seg_com: np.ndarray) -> np.ndarray:

@@ -105,11 +105,17 @@ def periodic(phase: np.ndarray, knots, values) -> np.ndarray:
 
 
 def slow_noise(n: int, fs: float, rng: np.random.Generator, fmax: float = 0.6, k: int = 4) -> np.ndarray:
-    """(n,) smooth zero-mean noise of unit-ish std: k sinusoids below ``fmax`` Hz."""
+    """(n,) smooth zero-mean noise of unit-ish std: k sinusoids below ``fmax`` Hz.
+
+    Tapered to exactly 0 over the first and last 0.4 s (or a quarter of the span), so programs and
+    transitions built separately still join without a jump.
+    """
     t = np.arange(n) / fs
     f = rng.uniform(0.08, fmax, k)
     ph = rng.uniform(0, 2 * np.pi, k)
-    return (np.sin(2 * np.pi * f[None] * t[:, None] + ph[None]).sum(1)) * np.sqrt(2.0 / k)
+    edge = min(0.4, 0.25 * t[-1]) if n > 1 else 0.0
+    taper = bump(t, 0.0, edge, t[-1] - edge, t[-1]) if n > 1 else np.zeros(n)
+    return (np.sin(2 * np.pi * f[None] * t[:, None] + ph[None]).sum(1)) * np.sqrt(2.0 / k) * taper
 
 
 def timeline(duration_s: float, fs: float) -> np.ndarray:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from humaps.sim.motions_base import (
-    Angles, Flight, bump, finish, keys, neutral_pose, periodic, ramp, slow_noise, timeline,
+    Angles, Flight, bump, finish, keys, neutral_pose, periodic, ramp, timeline,
 )
 
 WALK_HIP = ((0, .12, .3, .5, .6, .75, .83, .92), (30, 26, 8, -10, -4, 20, 33, 31.5))

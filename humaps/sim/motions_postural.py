@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from humaps.sim.kinematics import euler_to_quat, forward_kinematics, contact_points
-from humaps.sim.motions_base import bump, finish, quiet_stance, slow_noise, timeline
+from humaps.sim.motions_base import Angles, bump, finish, neutral_pose, quiet_stance, timeline
 from humaps.skeleton import INDEX
 
 
@@ -73,13 +73,11 @@ def looking_backward(subject, rng, duration, fs, amp=1.0, tempo=1.0):
     return finish(subject, a)
 
 
-def reach_depth(subject, a_pose: np.ndarray, joint: str, target_z: float, lo=0.2, hi=2.0) -> float:
+def reach_depth(subject, a_pose: np.ndarray, joint: str, target_z: float, lo=0.2, hi=2.2) -> float:
     """Scale s of ``a_pose`` (24, 3 deg per unit s) so that ``joint`` is ``target_z`` m above the feet.
 
     Bisection on a single frame (the depth of a bend/squat that brings a hand to the floor or a bag).
     """
-    from humaps.sim.motions_base import neutral_pose
-
     base = neutral_pose(subject)
 
     def height(s):
@@ -90,7 +88,7 @@ def reach_depth(subject, a_pose: np.ndarray, joint: str, target_z: float, lo=0.2
 
     if height(hi) > 0:
         return hi
-    for _ in range(18):
+    for _ in range(12):  # ≈ 0.5 mm of reach
         mid = 0.5 * (lo + hi)
         lo, hi = (mid, hi) if height(mid) > 0 else (lo, mid)
     return 0.5 * (lo + hi)
@@ -99,18 +97,16 @@ def reach_depth(subject, a_pose: np.ndarray, joint: str, target_z: float, lo=0.2
 def _bend_pose(subject, rng, side: str | None, squat: float):
     """Unit bend (degrees per unit depth): knees and hips flexed (more with ``squat``), trunk forward
     and towards ``side``, the reaching arm(s) hanging towards the floor."""
-    from humaps.sim.motions_base import Angles
-
     p = Angles(1)
     knee, thigh = 25 + 45 * squat, 30 + 30 * squat
     for s in ("left", "right"):
         p.leg(s, hip=thigh, knee=knee, ankle=knee - thigh)
-    trunk = 45 - 12 * squat
+    trunk = 55 - 15 * squat
     p.trunk(flex=trunk, bend=0 if side is None else (-10 if side == "left" else 10))
     for s in ("left", "right"):
         reach = side is None or s == side
         # the arm hangs from the flexed trunk: flexing it by the trunk (and hip) angle points it down
-        p.arm(s, flex=(trunk + 0.3 * thigh) if reach else 20, abd=5, elbow=0 if reach else 30)
+        p.arm(s, flex=trunk if reach else 20, abd=5, elbow=0 if reach else 30)
     return p.a[0]
 
 
@@ -118,9 +114,9 @@ def hand_on_ground(subject, rng, duration, fs, amp=1.0, tempo=1.0, *, side="left
     t = timeline(duration, fs)
     rise = rng.uniform(0.8, 1.2) / tempo
     on = _hold(t, rise)
-    touch = bump(t, rise * 0.8, rise, t[-1] - rise, t[-1] - rise * 0.8)
-    pose = _bend_pose(subject, rng, side, rng.uniform(0.3, 1.0))
-    s = reach_depth(subject, pose, f"{side.capitalize()}Hand", 0.02)
+    touch = bump(t, rise * 0.95, rise + 0.1, t[-1] - rise - 0.1, t[-1] - rise * 0.95)  # load once the palm is down
+    pose = _bend_pose(subject, rng, side, rng.uniform(0.75, 1.0))  # a stoop cannot reach the floor
+    s = reach_depth(subject, pose, f"{side.capitalize()}Hand", 0.5 * subject.hand_length_m)  # palm flat
     a = quiet_stance(subject, len(t), fs, rng, amp=0.5)
     a.a += (on * s)[:, None, None] * pose[None]
     frac = rng.uniform(0.08, 0.25)

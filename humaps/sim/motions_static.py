@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from humaps.sim.motions_base import Angles, bump, finish, keys, neutral_pose, quiet_stance, slow_noise, timeline
+from humaps.sim.motions_base import bump, finish, keys, quiet_stance, slow_noise, timeline
 
 
 def _shape(t, rise):

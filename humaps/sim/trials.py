@@ -161,7 +161,7 @@ def mocap_from_motion(motion: BodyMotion, cfg, rng: np.random.Generator) -> Moca
     q1 = np.where((q0 * q1).sum(-1, keepdims=True) < 0, -q1, q1)
     rot = (1 - w) * q0 + w * q1
     rot /= np.linalg.norm(rot, axis=-1, keepdims=True)
-    pos = pos + rng.normal(0.0, cfg.mocap_noise_mm / 1000.0, pos.shape)
+    pos = pos + (cfg.mocap_noise_mm / 1000.0) * rng.standard_normal(pos.shape, dtype=np.float32)
     M = len(tau)
     n_gaps = rng.poisson(cfg.mocap_gaps_per_min * M / cfg.mocap_rate_hz / 60.0)
     gaps = []

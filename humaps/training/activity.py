@@ -250,7 +250,7 @@ def fit_strategy(strategy: str, *, insole: np.ndarray | None, pose: np.ndarray |
     seed_everything(seed, threads=config.threads)
     device = torch.device(config.resolved_device())
     net_cfg: ActivityNetConfig = config.net_config(n_classes)
-    needs_pose = strategy != "insoles"
+    needs_pose = strategy in ("skeleton", "concat")  # the student's poses go through the teacher's normaliser
     normalizer = Normalizer.fit(insole=insole if strategy != "skeleton" else None,
                                 pose=pose if needs_pose else None,
                                 insole_frame_step=config.insole_frame_step, pose_frame_step=config.pose_frame_step)

@@ -1,0 +1,109 @@
+"""The four training strategies of section 7.1 on tiny synthetic windows."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+from humaps.config import resolve
+from humaps.experiments.activity_config import PRESETS, ActivityConfig
+from humaps.training.activity import Normalizer, downsample, fit_strategy, make_fake_windows
+
+N_CLASSES = 5
+
+
+@pytest.fixture(scope="module")
+def data():
+    w = make_fake_windows(n_subjects=3, per_class=6, n_classes=N_CLASSES, seed=0, insole_frames=120,
+                          pose_frames=144)
+    train = w.subject != "S03"
+    return w, train, ~train
+
+
+@pytest.fixture(scope="module")
+def cfg():
+    return dataclasses.replace(resolve("activity", "smoke"), epochs=12, lr=1e-2, progress=False,
+                               insole_frame_step=2, pose_frame_step=2)
+
+
+@pytest.fixture(scope="module")
+def teacher(data, cfg):
+    w, tr, _ = data
+    return fit_strategy("skeleton", insole=None, pose=w.pose[tr], labels=w.label[tr], config=cfg, seed=0,
+                        n_classes=N_CLASSES)
+
+
+@pytest.mark.parametrize("strategy", ["insoles", "skeleton", "concat", "student_teacher"])
+def test_each_strategy_beats_chance(strategy, data, cfg, teacher):
+    w, tr, te = data
+    model = teacher if strategy == "skeleton" else fit_strategy(
+        strategy, insole=w.insole[tr], pose=w.pose[tr], labels=w.label[tr], config=cfg, seed=0,
+        teacher=teacher if strategy == "student_teacher" else None, n_classes=N_CLASSES)
+    uses_pose = strategy in ("skeleton", "concat")
+    pred = model.predict(w.insole[te], w.pose[te] if uses_pose else None)
+    assert pred.shape == (te.sum(),)
+    accuracy = (pred == w.label[te]).mean()
+    assert accuracy > 2.0 / N_CLASSES, f"{strategy}: accuracy {accuracy:.2f} is not above twice chance"
+    assert model.history[-1] < model.history[0]  # the loss went down
+
+
+def test_student_uses_insoles_only_at_inference(data, cfg, teacher):
+    w, tr, te = data
+    student = fit_strategy("student_teacher", insole=w.insole[tr], pose=w.pose[tr], labels=w.label[tr],
+                           config=cfg, seed=0, teacher=teacher, n_classes=N_CLASSES)
+    assert student.normalizer.pose_mean is None  # it keeps no pose statistics
+    assert not hasattr(student.model, "pose_encoder")
+    a = student.predict(w.insole[te], None)
+    b = student.predict(w.insole[te], np.full_like(w.pose[te], np.nan))  # poses are ignored
+    assert np.array_equal(a, b)
+    with pytest.raises(ValueError, match="needs pose windows"):
+        teacher.predict(None, None)
+
+
+def test_student_is_deterministic_and_alpha_matters(data, cfg, teacher):
+    w, tr, te = data
+    kw = dict(insole=w.insole[tr], pose=w.pose[tr], labels=w.label[tr], config=cfg, seed=3, teacher=teacher,
+              n_classes=N_CLASSES)
+    a = fit_strategy("student_teacher", alpha=0.5, **kw)
+    b = fit_strategy("student_teacher", alpha=0.5, **kw)
+    c = fit_strategy("student_teacher", alpha=0.75, distill_loss="kl", **kw)
+    assert a.history == b.history
+    assert np.array_equal(a.logits(w.insole[te]), b.logits(w.insole[te]))
+    assert a.history != c.history
+
+
+def test_normalizer_uses_training_windows_only(data):
+    w, tr, _ = data
+    n = Normalizer.fit(insole=w.insole[tr], pose=w.pose[tr], insole_frame_step=2, pose_frame_step=3)
+    x = n.insole(w.insole[tr]).numpy()
+    assert np.allclose(x.mean(axis=(0, 1)), 0, atol=1e-4) and np.allclose(x.std(axis=(0, 1)), 1, atol=1e-3)
+    assert n.pose(w.pose[:2]).shape == (2, 48, 24, 3)
+    moved = Normalizer.fit(insole=w.insole[tr] + 5, pose=None, insole_frame_step=2, pose_frame_step=3)
+    assert not np.allclose(moved.insole_mean, n.insole_mean)
+    with pytest.raises(ValueError, match=r"insole windows must be \(N, T, 38\)"):
+        n.insole(w.insole[:, :, :30])
+
+
+def test_downsample_averages_frames():
+    x = np.arange(12, dtype=np.float32).reshape(1, 6, 2)
+    assert np.array_equal(downsample(x, 3), np.array([[[2, 3], [8, 9]]], dtype=np.float32))
+
+
+def test_bad_inputs_named(data, cfg):
+    w, tr, _ = data
+    with pytest.raises(ValueError, match="unknown strategy"):
+        fit_strategy("imu", insole=w.insole, pose=w.pose, labels=w.label, config=cfg, seed=0)
+    with pytest.raises(ValueError, match="labels must be"):
+        fit_strategy("insoles", insole=w.insole, pose=None, labels=w.label + 100, config=cfg, seed=0)
+
+
+def test_profiles_resolve_and_check_fields():
+    for profile in ("smoke", "book", "paper"):
+        c = resolve("activity", profile)
+        assert c.net_config().n_classes == 30
+    paper = ActivityConfig()
+    assert (paper.alpha, paper.alphas, paper.folds) == (0.5, (0.25, 0.5, 0.75), "loso")
+    assert set(PRESETS) == {"smoke", "book", "paper"} and PRESETS["paper"] == {}
+    with pytest.raises(AssertionError, match="folds"):
+        ActivityConfig(folds="many")
+    with pytest.raises(ValueError, match="unknown distillation loss"):
+        ActivityConfig(distill_loss="l2")
