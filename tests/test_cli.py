@@ -33,3 +33,17 @@ def test_papermill_stops_at_an_unknown_parameter(tmp_path):
 def test_module_entry_point():
     out = subprocess.run([sys.executable, "-m", "humaps", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "notebooks" in out.stdout
+
+
+@pytest.mark.parametrize("experiment", ["pose", "activity"])
+def test_model_summary_prints_every_block(experiment, capsys):
+    assert main(["model-summary", experiment, "--profile", "smoke"]) == 0
+    out = capsys.readouterr().out
+    assert f"{experiment} model, profile 'smoke'" in out and "parameters" in out and "total" in out
+
+
+def test_inspect_rejects_an_empty_file(tmp_path, capsys):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    assert main(["inspect", str(empty)]) != 0
+    assert "empty.txt" in capsys.readouterr().err

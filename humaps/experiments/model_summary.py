@@ -76,16 +76,28 @@ def pose_model_summary(profile_or_config, *, batch: int = 1, depth: int = 2) -> 
     return summary(model, inputs, depth=depth)
 
 
+def activity_model_summary(profile_or_config, *, depth: int = 2) -> pd.DataFrame:
+    """Summary of the activity model with both encoders ("concatenated" strategy) on one window of zeros."""
+    from humaps.config import resolve
+    from humaps.models.activity_net import ActivityNet
+
+    cfg = resolve("activity", profile_or_config) if isinstance(profile_or_config, str) else profile_or_config
+    torch.manual_seed(0)
+    model = ActivityNet(config=cfg.net_config(), modality="both")
+    return summary(model, (torch.zeros(1, 300, 38), torch.zeros(1, 360, 24, 3)), depth=depth)
+
+
 def main_model_summary(argv: list[str] | None = None) -> int:
     """CLI: ``model-summary pose [--profile smoke|book|paper] [--depth N]``; prints the table."""
     parser = argparse.ArgumentParser(prog="humaps model-summary", description=main_model_summary.__doc__)
-    parser.add_argument("model", choices=["pose"])
+    parser.add_argument("model", choices=["pose", "activity"])
     parser.add_argument("--profile", default="paper")
     parser.add_argument("--depth", type=int, default=2)
     args = parser.parse_args(argv)
-    table = pose_model_summary(args.profile, depth=args.depth)
+    build = pose_model_summary if args.model == "pose" else activity_model_summary
+    table = build(args.profile, depth=args.depth)
     with pd.option_context("display.max_rows", None, "display.width", 160, "display.max_colwidth", 60):
-        print(f"pose model, profile {args.profile!r}")
+        print(f"{args.model} model, profile {args.profile!r}")
         width = int(table["block"].str.len().max())
         print(table.to_string(index=False, justify="left",
                               formatters={"parameters": "{:,}".format, "block": lambda b: b.ljust(width)}))
