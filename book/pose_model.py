@@ -210,6 +210,28 @@ for col, i in enumerate(show):
     axes[0, col].set_title(labels[i] or "(transition)", fontsize=8)
 fig.tight_layout()
 
+# %% [markdown]
+# The same windows in 3-D, at three moments of each window (true black,
+# predicted orange):
+
+# %%
+from humaps.skeleton import BONES
+
+fig = plt.figure(figsize=(2.6 * len(show), 3.2))
+for col, i in enumerate(show):
+    ax = fig.add_subplot(1, len(show), col + 1, projection="3d")
+    for k, frame in enumerate(np.linspace(0, pred.shape[1] - 1, 3).astype(int)):
+        shift = np.array([0.0, 1.3 * k, 0.0])  # moments side by side along y
+        for pose, colour in ((true[i, frame], "k"), (pred[i, frame], "tab:orange")):
+            for child, parent in BONES:
+                seg = pose[[parent, child]] + shift
+                ax.plot(seg[:, 0], seg[:, 1], seg[:, 2], color=colour, lw=1)
+    ax.set_title(labels[i] or "(transition)", fontsize=8)
+    ax.set_box_aspect((1, 2.2, 1.6))
+    ax.view_init(elev=12, azim=-60)
+    ax.set_axis_off()
+fig.tight_layout()
+
 # %%
 err = np.linalg.norm(pred - true, axis=-1) * 100  # (windows, T, 24) cm
 t = np.arange(pred.shape[1]) / data.fs

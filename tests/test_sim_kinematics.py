@@ -110,7 +110,7 @@ def test_com_inside_base_of_support_in_quiet_stance(subject):
     cp = contact_points(pos, rot, subject)[..., :2].reshape(400, -1, 2)
     lo, hi = cp.min(1), cp.max(1)
     assert ((com[:, :2] > lo) & (com[:, :2] < hi)).all()
-    np.testing.assert_allclose(com, body_com(pos, rot, subject.seg_com, subject.seg_mass_kg))
+    np.testing.assert_allclose(com, body_com(pos, rot, subject.seg_com, subject.seg_mass_kg), rtol=1e-9, atol=1e-12)
 
 
 def test_trial_annotations_and_mocap(subject):
@@ -170,3 +170,23 @@ def test_jumps_have_a_ballistic_flight(subject, name, v):
     np.testing.assert_allclose(np.median(acc), -9.81, atol=0.3)  # free fall while airborne
     travel = np.linalg.norm(com[-1, :2] - com[0, :2])
     assert travel < v if v is not None else travel > 0.3
+
+
+def test_pose_from_angles_matches_quaternion_fk(subject):
+    """The fused, in-place FK used by ``place`` equals euler_to_quat → forward_kinematics (+ heading, COM)."""
+    from humaps.sim.kinematics import pose_from_angles
+
+    rng = np.random.default_rng(4)
+    ang = rng.uniform(-60, 60, (50, N_JOINTS, 3))
+    ang[:, INDEX["LeftLeg"], 1:] = 0.0          # single-axis and fixed joints take the sparse paths
+    ang[:, INDEX["RightHand"]] = 0.0
+    q = euler_to_quat(np.deg2rad(ang))
+    h = 0.7
+    yaw = np.array([np.cos(h / 2), 0.0, 0.0, np.sin(h / 2)])
+    from humaps.sim.kinematics import qmul
+    q[:, 0] = qmul(np.broadcast_to(yaw, q[:, 0].shape), q[:, 0])
+    pos, rot = forward_kinematics(subject.offsets, q)
+    p2, r2, c2 = pose_from_angles(subject.offsets, ang, h, subject.seg_com, subject.seg_mass_kg)
+    np.testing.assert_allclose(p2, pos, atol=1e-12)
+    np.testing.assert_allclose(r2, rot, atol=1e-12)
+    np.testing.assert_allclose(c2, body_com(pos, rot, subject.seg_com, subject.seg_mass_kg), atol=1e-12)

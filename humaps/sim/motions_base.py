@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.interpolate import CubicSpline, PchipInterpolator
 
-from humaps.sim.kinematics import body_com, contact_points, euler_to_quat, forward_kinematics, qmul, yaw_quat
+from humaps.sim.kinematics import contact_points, pose_from_angles
 from humaps.skeleton import INDEX, N_JOINTS
 
 G = 9.81
@@ -136,7 +136,8 @@ class Angles:
     def _add(self, joint: str, axis: int, value) -> None:
         self.a[:, J[joint], axis] += value
 
-    def leg(self, side: str, *, hip=0.0, abd=0.0, rot=0.0, knee=0.0, ankle=0.0, roll=0.0, toe=0.0):
+    def leg(self, side: str, *, hip=0.0, abd=0.0, rot=0.0, knee=0.0, ankle=0.0, roll=0.0, toe=0.0, foot_yaw=0.0):
+        """roll: foot about its long axis (subtalar); foot_yaw: foot about its normal (toe-out > 0)."""
         s, S = (1.0, "Left") if side == "left" else (-1.0, "Right")
         self._add(f"{S}UpLeg", 0, hip)
         self._add(f"{S}UpLeg", 1, s * abd)
@@ -145,6 +146,8 @@ class Angles:
         self._add(f"{S}Foot", 0, ankle)
         self._add(f"{S}Foot", 1, s * roll)
         self._add(f"{S}ToeBase", 0, toe)
+        if np.any(foot_yaw):
+            self._add(f"{S}Foot", 2, s * foot_yaw)
         return self
 
     def arm(self, side: str, *, flex=0.0, abd=0.0, rot=0.0, elbow=0.0, shrug=0.0):
@@ -245,14 +248,8 @@ def place(subject, angles_deg: np.ndarray, heading: float, ground: np.ndarray, f
     Returns positions (F, 24, 3), rotations (F, 24, 4), com (F, 3), all world frame.
     """
     F = angles_deg.shape[0]
-    q = np.zeros(angles_deg.shape[:2] + (4,))
-    q[..., 0] = 1.0
-    moving = np.nonzero(np.abs(angles_deg).max(axis=(0, 2)) > 0)[0]   # joints that ever rotate
-    q[:, moving] = euler_to_quat(np.deg2rad(angles_deg[:, moving]))
-    q[:, 0] = qmul(yaw_quat(np.full(F, heading)), q[:, 0])
-    rel, rot = forward_kinematics(subject.offsets, q)
+    rel, rot, com_rel = pose_from_angles(subject.offsets, angles_deg, heading, subject.seg_com, subject.seg_mass_kg)
     cp = contact_points(rel, rot, subject)                         # (F, 2, 3, 3)
-    com_rel = body_com(rel, rot, subject.seg_com, subject.seg_mass_kg)
     # vertical: lowest contact point of either foot on its own ground
     zg = (ground - cp[..., 2].min(-1)).max(1)                       # (F,)
     h = zg[:, None, None] + cp[..., 2] - ground[:, :, None]         # height of each point above its ground

@@ -34,6 +34,25 @@ JOG_HIP = ((0, .15, .33, .45, .7, .85, .95), (32, 20, -12, 0, 35, 42, 36))
 JOG_KNEE = ((0, .13, .33, .45, .62, .8, .92), (18, 40, 20, 60, 95, 45, 20))
 JOG_FOOT = ((0, .05, .2, .28, .35, .5, .7, .85), (8, 0, 0, -15, -40, -35, -5, 5))
 JOG_TOE = ((0, .2, .28, .35, .42, .5), (0, 0, 15, 35, 10, 0))
+# out-of-plane foot motion, as fractions of the subject's amplitude (monotone keyframes over the
+# stride, 0 while the foot is flat so planted feet stay put): the foot supinates (rolls about its
+# long axis) through heel rise and push-off, keeps rolling in early swing and everts back before
+# contact; in swing it also yaws (toe-in, then out) as the hip rotates the free leg.
+WALK_ROLL = ((0, .4, .5, .6, .68, .78, .88, .97, 1), (0, 0, .35, .8, 1, .45, -.25, 0, 0))
+WALK_YAW = ((0, .55, .63, .72, .82, .92, 1), (0, 0, -.6, -1, .3, 0, 0))
+JOG_ROLL = ((0, .22, .3, .38, .48, .62, .8, .95, 1), (0, 0, .4, .9, 1, .3, -.3, 0, 0))
+JOG_YAW = ((0, .36, .45, .55, .7, .85, 1), (0, 0, -.7, -1, .4, 0, 0))
+
+
+def foot_roll_yaw(st) -> tuple[float, float]:
+    """(roll, yaw) amplitudes in degrees of one subject's out-of-plane foot motion in gait.
+
+    Roll ≈ 13–20° (subtalar inversion/eversion with the tibia's swing rotation, push-off and swing), yaw ≈ 7–11°; both scale with the
+    stride, and roll with the toe-out habit (a toe-out walker rolls off the medial forefoot more).
+    """
+    roll = 16.0 * st.stride_scale * float(np.clip(0.75 + 0.035 * st.toe_out_deg, 0.8, 1.25))
+    yaw = 9.0 * st.stride_scale * float(np.clip(0.7 + 0.3 * st.arm_swing, 0.8, 1.25))
+    return roll, yaw
 
 
 def _gait_clock(duration: float, fs: float, stride_s: float):
@@ -55,7 +74,8 @@ def _stance_hint(phase, env, start, end, direction=1.0):
     return out
 
 
-def _legs(a: Angles, phase, env, curves, *, amp=1.0, knee_load=15.0, offsets=None, direction=1.0, tilt=10.0):
+def _legs(a: Angles, phase, env, curves, *, amp=1.0, knee_load=15.0, offsets=None, direction=1.0, tilt=10.0,
+          roll_yaw=None):
     """Leg angles from the normative curves. Clinical hip angles are measured from an anteriorly
     tilted pelvis (≈ 10°), so the thigh's angle from vertical is the hip curve minus ``tilt``."""
     hip, knee, foot, toe = curves
@@ -68,8 +88,14 @@ def _legs(a: Angles, phase, env, curves, *, amp=1.0, knee_load=15.0, offsets=Non
         thigh = amp * (periodic(ph, *hip) - tilt) + offsets.get("hip", 0.0)
         kn = amp ** 0.5 * periodic(ph, knee[0], kv) + offsets.get("knee", 0.0)
         pitch = offsets.get("foot_amp", 1.0) * periodic(ph, *foot) + offsets.get("foot", 0.0)
+        roll = yaw = 0.0
+        if roll_yaw is not None:        # (roll keys, yaw keys, roll deg, yaw deg)
+            u = np.mod(ph, 1.0)
+            roll = roll_yaw[2] * keys(u, *roll_yaw[0])
+            yaw = roll_yaw[3] * keys(u, *roll_yaw[1])
         a.leg(side, hip=env * thigh, knee=env * kn, ankle=env * (pitch - thigh + kn),
-              toe=env * (offsets.get("toe_amp", 1.0) * periodic(ph, *toe) + offsets.get("toe", 0.0)))
+              toe=env * (offsets.get("toe_amp", 1.0) * periodic(ph, *toe) + offsets.get("toe", 0.0)),
+              roll=env * roll, foot_yaw=env * yaw)
 
 
 def _upper(a: Angles, phase, env, st, *, swing=1.0, elbow=0.0, lean=0.0, direction=1.0):
@@ -90,7 +116,8 @@ def walking(subject, rng, duration, fs, amp=1.0, tempo=1.0, *, backwards=False, 
     k = st.stride_scale * amp * (0.75 if backwards else 1.0) * (0.8 if tiptoe else 1.0)
     off = {"foot": -24.0, "foot_amp": 0.5, "toe": 24.0, "toe_amp": 0.5, "knee": 8.0} if tiptoe else {}
     _legs(a, phase, env, (WALK_HIP, WALK_KNEE, WALK_FOOT, WALK_TOE), amp=k,
-          knee_load=st.knee_loading_deg + (6 if tiptoe else 0), offsets=off, direction=-1.0 if backwards else 1.0)
+          knee_load=st.knee_loading_deg + (6 if tiptoe else 0), offsets=off, direction=-1.0 if backwards else 1.0,
+          roll_yaw=(WALK_ROLL, WALK_YAW, *(amp * v for v in foot_roll_yaw(st))))
     stance = _stance_hint(phase, env, -0.08, 0.50, -1.0 if backwards else 1.0)
     _upper(a, phase, env, st, swing=0.6 if backwards else 1.0, direction=-1.0 if backwards else 1.0,
            lean=-2.0 if backwards else 0.0)
@@ -112,7 +139,8 @@ def jogging(subject, rng, duration, fs, amp=1.0, tempo=1.0):
     stride = 120.0 / (st.jog_cadence * tempo) * rng.uniform(0.97, 1.03)
     t, phase, env, n = _gait_clock(duration, fs, stride)
     a = Angles(len(t), neutral_pose(subject))
-    _legs(a, phase, env, (JOG_HIP, JOG_KNEE, JOG_FOOT, JOG_TOE), amp=st.stride_scale * amp, tilt=14.0)
+    _legs(a, phase, env, (JOG_HIP, JOG_KNEE, JOG_FOOT, JOG_TOE), amp=st.stride_scale * amp, tilt=14.0,
+          roll_yaw=(JOG_ROLL, JOG_YAW, *(1.2 * amp * v for v in foot_roll_yaw(st))))
     _upper(a, phase, env, st, swing=1.6, elbow=75.0, lean=6.0)
     # flights after each toe-off (left at phase .38, right at .88) once the envelope is full
     # with these curves the feet's geometry has each toe-off at phase ≈ .37 (left) / .87 (right);
@@ -174,9 +202,12 @@ def side_stepping(subject, rng, duration, fs, amp=1.0, tempo=1.0):
     trail_abd = np.rad2deg(np.arcsin(np.clip((P - Q) / L, -1, 1)))
     lift_lead = keys(ph, (0, .05, .17, .3, 1), (0, 0, 1, 0, 0))
     lift_trail = keys(ph, (0, .52, .65, .8, 1), (0, 0, 1, 0, 0))
+    roll_deg, yaw_deg = (amp * v for v in foot_roll_yaw(st))
     a = Angles(len(t), neutral_pose(subject))
     for side, abd, lift in ((lead, lead_abd, lift_lead), (trail, trail_abd, lift_trail)):
-        a.leg(side, abd=abd, roll=-abd, knee=18 * lift, hip=9 * lift, ankle=-9 * lift)
+        # the lifted foot rolls (sole towards the other foot) and turns slightly as it swings sideways
+        a.leg(side, abd=abd, roll=-abd + 0.8 * roll_deg * lift, knee=18 * lift, hip=9 * lift, ankle=-9 * lift,
+              foot_yaw=0.8 * yaw_deg * lift)
     env = bump(t, 0, 0.3, t[-1] - 0.3, t[-1])
     for s in ("left", "right"):
         a.arm(s, abd=env * 10 * st.arm_swing)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from humaps.sim.kinematics import euler_to_quat, forward_kinematics, contact_points
+from humaps.sim.kinematics import contact_points, pose_from_angles
 from humaps.sim.motions_base import Angles, bump, finish, neutral_pose, quiet_stance, timeline
 from humaps.skeleton import INDEX
 
@@ -76,21 +76,36 @@ def looking_backward(subject, rng, duration, fs, amp=1.0, tempo=1.0):
 def reach_depth(subject, a_pose: np.ndarray, joint: str, target_z: float, lo=0.2, hi=2.2) -> float:
     """Scale s of ``a_pose`` (24, 3 deg per unit s) so that ``joint`` is ``target_z`` m above the feet.
 
-    Bisection on a single frame (the depth of a bend/squat that brings a hand to the floor or a bag).
+    Bisection (12 halvings, ≈ 0.5 mm of reach) of the depth of a bend/squat that brings a hand to the
+    floor or a bag. Every midpoint the next 6 halvings could visit is evaluated in one batched
+    forward-kinematics call, so the 12 halvings cost two calls instead of thirteen.
     """
     base = neutral_pose(subject)
 
-    def height(s):
-        q = euler_to_quat(np.deg2rad(base + s * a_pose))[None]
-        pos, rot = forward_kinematics(subject.offsets, q)
-        foot = contact_points(pos, rot, subject)[..., 2].min()
-        return pos[0, INDEX[joint], 2] - foot - target_z
+    def heights(scales):
+        s = np.asarray(scales, dtype=float)[:, None, None]
+        pos, rot, _ = pose_from_angles(subject.offsets, base[None] + s * a_pose[None])
+        foot = contact_points(pos, rot, subject)[..., 2].min(axis=(1, 2))
+        return pos[:, INDEX[joint], 2] - foot - target_z
 
-    if height(hi) > 0:
-        return hi
-    for _ in range(12):  # ≈ 0.5 mm of reach
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if height(mid) > 0 else (lo, mid)
+    def candidates(l, h, depth, out):           # (lo, hi) → midpoint of every reachable interval
+        if depth:
+            out[(l, h)] = m = 0.5 * (l + h)
+            candidates(l, m, depth - 1, out)
+            candidates(m, h, depth - 1, out)
+        return out
+
+    for level in range(2):
+        mids = candidates(lo, hi, 6, {})
+        h = heights([hi] + list(mids.values()) if level == 0 else list(mids.values()))
+        if level == 0:
+            if h[0] > 0:
+                return hi
+            h = h[1:]
+        above = dict(zip(mids, h > 0))
+        for _ in range(6):
+            mid = mids[(lo, hi)]
+            lo, hi = (mid, hi) if above[(lo, hi)] else (lo, mid)
     return 0.5 * (lo + hi)
 
 

@@ -156,12 +156,17 @@ def mocap_from_motion(motion: BodyMotion, cfg, rng: np.random.Generator) -> Moca
     x = np.clip((tau + offset) * fs, 0, F - 1)
     i = np.minimum(np.floor(x).astype(int), F - 2)
     w = (x - i)[:, None, None]
-    pos = (1 - w) * motion.positions[i] + w * motion.positions[i + 1]
-    q0, q1 = motion.rotations[i], motion.rotations[i + 1]
-    q1 = np.where((q0 * q1).sum(-1, keepdims=True) < 0, -q1, q1)
-    rot = (1 - w) * q0 + w * q1
-    rot /= np.linalg.norm(rot, axis=-1, keepdims=True)
-    pos = pos + (cfg.mocap_noise_mm / 1000.0) * rng.standard_normal(pos.shape, dtype=np.float32)
+    # interpolate on flat (F, 72)/(F, 96) rows: whole-row gathers, few temporaries (≈ 20 000 frames a trial)
+    p_flat = motion.positions.reshape(F, -1)
+    p0 = p_flat[i].reshape(-1, *motion.positions.shape[1:])
+    pos = p0 + w * (p_flat[i + 1].reshape(p0.shape) - p0)
+    r_flat = motion.rotations.reshape(F, -1)
+    q0 = r_flat[i].reshape(-1, *motion.rotations.shape[1:])
+    q1 = r_flat[i + 1].reshape(q0.shape)
+    q1 *= np.where(np.einsum("mjk,mjk->mj", q0, q1) < 0, -1.0, 1.0)[..., None]   # shortest arc
+    rot = q0 + w * (q1 - q0)
+    rot /= np.sqrt(np.einsum("mjk,mjk->mj", rot, rot))[..., None]
+    pos += (cfg.mocap_noise_mm / 1000.0) * rng.standard_normal(pos.shape, dtype=np.float32)
     M = len(tau)
     n_gaps = rng.poisson(cfg.mocap_gaps_per_min * M / cfg.mocap_rate_hz / 60.0)
     gaps = []
