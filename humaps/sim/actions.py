@@ -10,48 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
-CATEGORIES: tuple[str, ...] = ("Static", "Locomotion", "Dynamic", "Interaction", "Postural")
+# The 30 classes and 5 categories are defined once, in humaps.actions; this module adds durations.
+from humaps.actions import ACTIONS, CATEGORIES, CATEGORY_OF, CLASS_INDEX  # noqa: F401
 
-#: (class name, category), in Table 7's order; the class index is the position here.
-ACTIONS: tuple[tuple[str, str], ...] = (
-    ("Standing upright without moving", "Static"),
-    ("Balancing on the left leg", "Static"),
-    ("Balancing on the right leg", "Static"),
-    ("Doing squats", "Static"),
-    ("Standing on tiptoes", "Static"),
-    ("Standing on heels", "Static"),
-    ("Walking", "Locomotion"),
-    ("Jogging", "Locomotion"),
-    ("Walking backwards", "Locomotion"),
-    ("Walking on tiptoes", "Locomotion"),
-    ("Hopping around on one leg", "Locomotion"),
-    ("Side stepping", "Locomotion"),
-    ("Jumping in place", "Dynamic"),
-    ("Jumping on the right leg", "Dynamic"),
-    ("Jumping on the left leg", "Dynamic"),
-    ("Jumping to the side", "Dynamic"),
-    ("Jumping forward", "Dynamic"),
-    ("Jumping backward", "Dynamic"),
-    ("Sitting on the stool", "Interaction"),
-    ("Climbing the stairs", "Interaction"),
-    ("Lifting the bag with one hand", "Interaction"),
-    ("Lifting the bag with two hands", "Interaction"),
-    ("Pulling the bag", "Interaction"),
-    ("Pushing the bag", "Interaction"),
-    ("Leaning forward", "Postural"),
-    ("Leaning backward", "Postural"),
-    ("Leaning to the side", "Postural"),
-    ("Looking backward", "Postural"),
-    ("Putting left hand on the ground", "Postural"),
-    ("Putting right hand on the ground", "Postural"),
-)
 ACTION_NAMES: tuple[str, ...] = tuple(a for a, _ in ACTIONS)
-CATEGORY_OF: dict[str, str] = dict(ACTIONS)
-CLASS_INDEX: dict[str, int] = {a: i for i, a in enumerate(ACTION_NAMES)}
 
 _STATIC = (5.0, 1.2, 3.5, 8.0)
 _GAIT = (5.0, 1.0, 3.5, 7.5)
-_JUMP = (2.8, 0.7, 1.4, 4.2)  # repeated jumps; ~8 % last < 1.8 s and fail the 60 % rule
+_JUMP = (2.8, 0.7, 1.4, 4.2)  # repeated jumps; the shorter ones fail the 60 % rule (counted per category)
 _POSTURE = (3.5, 0.8, 2.2, 5.5)
 #: class name -> (mean, sd, low, high) seconds
 DURATIONS: dict[str, tuple[float, float, float, float]] = {
