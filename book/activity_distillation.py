@@ -23,20 +23,14 @@
 # (its results are reused from the cache).
 
 # %%
-import dataclasses
-
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 import seaborn as sns
 from IPython.display import display
 
-from humaps import paper
-from humaps.actions import CATEGORIES, CLASS_NAMES
 from humaps.config import collect
 from humaps.experiments import activity_loso as loso
 from humaps.experiments import activity_report as report
-from humaps.experiments.activity_classical import run_classical
 from humaps.experiments.datasets import activity_data
 from humaps.provenance import show_run
 
