@@ -246,10 +246,14 @@ display(verdict("Reading the device files back reproduces the simulation up to t
 #
 # The real reference: four Moticon OpenGo walking recordings (two people,
 # insole sizes 7 and 3) shipped with the `moticon-opengo` package, read by the
-# same loader. Each statistic of each simulated walking segment is compared
-# with the range spanned by the real recordings; the two shape rows compare
-# correlations with the mean real curve against the real recordings' own
-# leave-one-out correlations.
+# same loader. Each statistic is computed for every simulated walking segment
+# and for every real recording. A row's verdict says whether the *median*
+# simulated segment falls inside the range the real recordings span; the
+# `segments inside` column says how much of the simulated spread does — four
+# recordings of two people cannot span what 32 simulated people do, so the
+# per-segment share is the stricter and more informative figure. The two shape
+# rows compare correlations with the mean real curve against the real
+# recordings' own leave-one-out correlations.
 
 # %% tags=["nbval-check-output"]
 real = [realism.gait_statistics(r) for r in realism.real_walking_recordings()]
@@ -262,13 +266,20 @@ with pd.option_context("display.max_colwidth", 60):
 
 # %% tags=["nbval-check-output"]
 inside = table["verdict"].eq("inside real range")
-display(verdict("Every simulated walking statistic falls inside the range of the real recordings", inside.all(),
-                f"{int(inside.sum())} of {len(table)} statistics inside"))
-if not inside.all():
-    print("Outside the real range:")
-    for row in table[~inside].itertuples():
-        print(f"  - {row.statistic}: real {row._2:.2f}–{row._3:.2f}, simulated {row._4:.2f}–{row._6:.2f} "
-              f"({row.verdict})")
+display(verdict("The median simulated walking segment falls inside the range of the real recordings "
+                "for every statistic", inside.all(), f"{int(inside.sum())} of {len(table)} statistics"))
+for row in table[~inside].itertuples(index=False):
+    print(f"  - median {row.verdict}: {row.statistic} (real {row[1]:.2f}–{row[2]:.2f}, "
+          f"simulated median {row[4]:.2f})")
+SHARE = 75.0
+wide = table["segments inside [%]"] < SHARE
+display(verdict(f"For every statistic at least {SHARE:.0f} % of the simulated walking segments fall inside "
+                "the real range", not wide.any(),
+                f"{int((~wide).sum())} of {len(table)} statistics; "
+                f"lowest {table['segments inside [%]'].min():.0f} % ({table.loc[table['segments inside [%]'].idxmin(), 'statistic']})"))
+for row in table[wide].itertuples(index=False):
+    print(f"  - {row.statistic}: {row[6]:.0f} % of segments inside (simulated 5–95 % {row[3]:.2f}–{row[5]:.2f}, "
+          f"real {row[1]:.2f}–{row[2]:.2f})")
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
@@ -297,6 +308,11 @@ fig.tight_layout()
 # - **Motion capture.** Joint positions are the simulated skeleton's, with
 #   white noise and gaps; there are no marker swaps, soft-tissue artefacts or
 #   skeleton-solver errors.
+# - **Centre-of-mass timing in gait.** The body's height in walking follows
+#   from the joint-angle programs and the foot geometry, not from a dynamic
+#   model of the legs; the stance force curve, which is the body's vertical
+#   acceleration shared between the feet, keeps the real double hump only
+#   roughly (the shape row above).
 # - **Walking only is checked against real data.** The real reference is four
 #   walking recordings; for the other 29 classes realism rests on the physics,
 #   not on a measurement. The table above says where even walking falls

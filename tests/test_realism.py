@@ -56,6 +56,16 @@ def test_real_gait_statistics_are_plausible(real):
 
 def test_compare_flags_outliers(real):
     stats = [realism.gait_statistics(r) for r in real]
-    fake = dict(stats[0], stance_s=5.0)
-    table = realism.compare(stats, [fake]).set_index("statistic")
-    assert table.loc["stance duration [s]", "verdict"].startswith("outside: 1 of 1 above")
+    fakes = [dict(stats[0], stance_s=5.0), dict(stats[0], stance_s=6.0), dict(stats[1])]
+    table = realism.compare(stats, fakes).set_index("statistic")
+    row = table.loc["stance duration [s]"]
+    assert row["verdict"] == "above real range" and row["sim median"] == 5.0
+    assert row["segments inside [%]"] == pytest.approx(100 / 3)
+
+
+def test_compare_counts_statistics_it_cannot_measure(real):
+    stats = [realism.gait_statistics(r) for r in real]
+    sims = [dict(stats[0], cadence_spm=float("nan")), stats[1], stats[2]]
+    row = realism.compare(stats, sims).set_index("statistic").loc["cadence [steps/min]"]
+    assert row["not measurable"] == 1 and row["verdict"] == "inside real range"
+    assert row["segments inside [%]"] == 100.0

@@ -22,7 +22,8 @@ from tqdm import tqdm  # text bars: the executed notebooks have no widget front 
 
 from humaps.cache import cache_dir, key_digest
 from humaps.config import resolve
-from humaps.data.store import Trial, load_cohort, write_cohort
+from humaps.data.store import Trial, load_cohort, write_trial
+from humaps.io.manifest import write_manifest
 from humaps.sim.anthropometry import sample_subjects, subjects_table
 from humaps.sim.cohort import trial_rng
 from humaps.sim.config import CohortConfig
@@ -75,11 +76,35 @@ def simulate(cfg: CohortConfig, *, workers: int | None = None, progress: bool = 
     return out
 
 
+def _write_subject(args) -> list[dict]:
+    """Simulate subject ``index`` and write its trials at once (manifest rows back, arrays dropped)."""
+    cfg, index, out_dir, subjects = args
+    return [write_trial(tr, out_dir, subjects) for tr in simulate_subject((cfg, index))]
+
+
 def write(cfg: CohortConfig, out_dir: Path, *, workers: int | None = None, progress: bool = True) -> Path:
-    """Simulate and write the cohort in the devices' export formats; returns the manifest path."""
+    """Simulate and write the cohort in the devices' export formats; returns the manifest path.
+
+    Each worker simulates one subject and writes its files before taking the next, so memory
+    holds at most one subject per worker (a paper-profile cohort is ≈ 11 GB as arrays).
+    """
     workers = min(2, os.cpu_count() or 1) if workers is None else workers
-    trials = simulate(cfg, workers=workers, progress=progress)
-    return write_cohort(trials, out_dir, subjects=subjects_frame(cfg), workers=workers)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    subjects = subjects_frame(cfg)
+    jobs = [(cfg, i, out_dir, subjects) for i in range(cfg.n_subjects)]
+    rows: list[dict] = []
+    with tqdm(total=len(jobs), desc="simulating and writing subjects", disable=not progress) as bar:
+        if workers > 1:
+            with ProcessPoolExecutor(workers) as pool:
+                for r in pool.map(_write_subject, jobs):
+                    rows += r
+                    bar.update()
+        else:
+            for job in jobs:
+                rows += _write_subject(job)
+                bar.update()
+    return write_manifest(subjects, pd.DataFrame(rows), out_dir)
 
 
 def cohort_directory(cfg: CohortConfig) -> Path:

@@ -44,14 +44,28 @@ def _names(subject: str, trial_id: str) -> dict[str, str]:
             "annotations_file": f"{stem}_annotations.csv"}
 
 
-def _write_one(args) -> None:
-    tr, out_dir, header = args
-    f = _names(tr.subject, str(tr.trial_id))
-    write_moticon(tr.insole, out_dir / f["insole_file"], header=header)
-    write_qtm_skeleton(tr.mocap, out_dir / f["skeleton_file"], skeleton=tr.subject)
+def _subject_table(trials, subjects: pd.DataFrame | None) -> pd.DataFrame:
+    if subjects is not None:
+        return subjects
+    ids = sorted({t.subject for t in trials})
+    return pd.DataFrame({"subject": ids, **{c: np.nan for c in SUBJECT_COLUMNS[1:]}})
+
+
+def write_trial(tr, out_dir: Path, subjects: pd.DataFrame) -> dict:
+    """Write one trial's three files into ``out_dir``; returns its manifest row."""
+    names = _names(tr.subject, str(tr.trial_id))
+    size = subjects.set_index("subject").get("insole_size", pd.Series(dtype=float)).get(tr.subject, np.nan)
+    header = {"Name": f"{tr.subject}_{tr.trial_id}", "Size": "" if pd.isna(size) else str(int(size))}
+    write_moticon(tr.insole, out_dir / names["insole_file"], header=header)
+    write_qtm_skeleton(tr.mocap, out_dir / names["skeleton_file"], skeleton=tr.subject)
     ann = tr.annotations.copy()
     ann["trial"] = str(tr.trial_id)
-    write_annotations(ann, out_dir / f["annotations_file"])
+    write_annotations(ann, out_dir / names["annotations_file"])
+    return {"subject": tr.subject, "trial": str(tr.trial_id), **names, "mocap_offset_s": float(tr.mocap_offset_s)}
+
+
+def _write_one(args) -> dict:
+    return write_trial(*args)
 
 
 def write_cohort(cohort, out_dir, *, subjects: pd.DataFrame | None = None, workers: int = 1) -> Path:
@@ -63,25 +77,13 @@ def write_cohort(cohort, out_dir, *, subjects: pd.DataFrame | None = None, worke
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     trials = list(cohort)
-    if subjects is None:
-        subjects = getattr(cohort, "subjects", None)
-    if subjects is None:
-        ids = sorted({t.subject for t in trials})
-        subjects = pd.DataFrame({"subject": ids, **{c: np.nan for c in SUBJECT_COLUMNS[1:]}})
-    rows = []
-    jobs = []
-    for tr in trials:
-        size = subjects.set_index("subject").get("insole_size", pd.Series(dtype=float)).get(tr.subject, np.nan)
-        header = {"Name": f"{tr.subject}_{tr.trial_id}", "Size": "" if pd.isna(size) else str(int(size))}
-        jobs.append((tr, out_dir, header))
-        rows.append({"subject": tr.subject, "trial": str(tr.trial_id), **_names(tr.subject, str(tr.trial_id)),
-                     "mocap_offset_s": float(tr.mocap_offset_s)})
+    subjects = _subject_table(trials, subjects if subjects is not None else getattr(cohort, "subjects", None))
+    jobs = [(tr, out_dir, subjects) for tr in trials]
     if workers > 1:
         with ProcessPoolExecutor(workers) as ex:
-            list(ex.map(_write_one, jobs, chunksize=4))
+            rows = list(ex.map(_write_one, jobs, chunksize=4))
     else:
-        for j in jobs:
-            _write_one(j)
+        rows = [_write_one(j) for j in jobs]
     return write_manifest(subjects, pd.DataFrame(rows), out_dir)
 
 

@@ -153,7 +153,7 @@ def _style(rng: np.random.Generator, action_names) -> Style:
     n = lambda mu, sd, lo, hi: float(np.clip(rng.normal(mu, sd), lo, hi))  # noqa: E731
     per_action = {a: (n(1.0, 0.15, 0.65, 1.4), n(1.0, 0.10, 0.75, 1.3)) for a in action_names}
     return Style(
-        walk_cadence=n(112, 7, 96, 128), jog_cadence=n(160, 9, 140, 182), stride_scale=n(1.0, 0.09, 0.8, 1.2),
+        walk_cadence=n(106, 6, 94, 120), jog_cadence=n(160, 9, 140, 182), stride_scale=n(1.0, 0.09, 0.8, 1.2),
         arm_swing=n(1.0, 0.35, 0.3, 1.8), step_width_deg=n(2.0, 1.0, 0.0, 4.5), toe_out_deg=n(7, 4, -3, 16),
         trunk_lean_deg=n(3, 2.5, -3, 9), head_pitch_deg=n(3, 4, -6, 12), knee_loading_deg=n(15, 4, 6, 24),
         squat_depth_deg=n(95, 14, 65, 125), squat_trunk=n(0.5, 0.2, 0.1, 0.9), lift_squat=float(rng.uniform()),

@@ -16,9 +16,11 @@ point reaches the ground again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy.interpolate import CubicSpline, PchipInterpolator
+from scipy.spatial.transform import Rotation
 
 from humaps.sim.kinematics import contact_points, pose_from_angles
 from humaps.skeleton import INDEX, N_JOINTS
@@ -90,18 +92,31 @@ def bump(t: np.ndarray, t0: float, t1: float, t2: float, t3: float) -> np.ndarra
     return ramp(t, t0, t1) * (1.0 - ramp(t, t2, t3))
 
 
+def _floats(x) -> tuple:
+    return tuple(float(v) for v in np.ravel(x))
+
+
+# The programs rebuild the same few interpolants thousands of times per cohort (fixed gait curves,
+# keyframes); building one costs more than evaluating it, so they are kept by their (knots, values).
+@lru_cache(maxsize=4096)
+def _pchip(times: tuple, values: tuple) -> PchipInterpolator:
+    return PchipInterpolator(np.array(times), np.array(values))
+
+
+@lru_cache(maxsize=1024)
+def _periodic_spline(knots: tuple, values: tuple) -> CubicSpline:
+    return CubicSpline(np.append(knots, 1.0), np.append(values, values[0]), bc_type="periodic")
+
+
 def keys(t: np.ndarray, times, values) -> np.ndarray:
     """Monotone (PCHIP) interpolation of keyframes, held constant outside."""
-    times = np.asarray(times, dtype=float)
-    out = PchipInterpolator(times, np.asarray(values, dtype=float))(np.clip(t, times[0], times[-1]))
-    return out
+    times = _floats(times)
+    return _pchip(times, _floats(values))(np.clip(t, times[0], times[-1]))
 
 
 def periodic(phase: np.ndarray, knots, values) -> np.ndarray:
     """C2 periodic cubic spline through (knot phase ∈ [0, 1), value); phase taken mod 1."""
-    k = np.append(np.asarray(knots, float), 1.0)
-    v = np.append(np.asarray(values, float), values[0])
-    return CubicSpline(k, v, bc_type="periodic")(np.mod(phase, 1.0))
+    return _periodic_spline(_floats(knots), _floats(values))(np.mod(phase, 1.0))
 
 
 def slow_noise(n: int, fs: float, rng: np.random.Generator, fmax: float = 0.6, k: int = 4) -> np.ndarray:
@@ -124,6 +139,14 @@ def timeline(duration_s: float, fs: float) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- angles
+def _roll_about_foot(pitch, roll):
+    """(pitch', roll', yaw') degrees with Rz(yaw')·Ry(roll')·Rx(pitch') = Rx(pitch)·Ry(roll) (scalars or (F,))."""
+    pitch, roll = np.broadcast_arrays(np.asarray(pitch, float), np.asarray(roll, float))
+    zyx = Rotation.from_euler("XY", np.stack([pitch.ravel(), roll.ravel()], -1), degrees=True).as_euler("ZYX", degrees=True)
+    yaw, roll_, pitch_ = (zyx[:, k].reshape(pitch.shape) for k in range(3))
+    return pitch_, roll_, yaw
+
+
 class Angles:
     """(F, 24, 3) joint angles in degrees with clinical setters (values: scalars or (F,) arrays).
 
@@ -137,14 +160,24 @@ class Angles:
         self.a[:, J[joint], axis] += value
 
     def leg(self, side: str, *, hip=0.0, abd=0.0, rot=0.0, knee=0.0, ankle=0.0, roll=0.0, toe=0.0, foot_yaw=0.0):
-        """roll: foot about its long axis (subtalar); foot_yaw: foot about its normal (toe-out > 0)."""
+        """roll: foot about its own long axis (subtalar); foot_yaw: foot about its normal (toe-out > 0)."""
         s, S = (1.0, "Left") if side == "left" else (-1.0, "Right")
         self._add(f"{S}UpLeg", 0, hip)
         self._add(f"{S}UpLeg", 1, s * abd)
         self._add(f"{S}UpLeg", 2, s * rot)
         self._add(f"{S}Leg", 0, -knee)
+        yaw_from_roll = 0.0
+        if np.any(roll) and np.any(ankle):
+            # The joint angles compose as Rz·Ry·Rx, so a plain y angle rolls the foot about the *shank's*
+            # forward axis: with the foot plantarflexed at push-off most of that roll would turn it about
+            # its normal (the insole's Z rate). Rolling about the foot's own long axis, Rx(ankle)·Ry(roll),
+            # is re-expressed exactly in the Rz·Ry·Rx convention.
+            ankle, roll_s, yaw_from_roll = _roll_about_foot(ankle, s * roll)
+            roll = s * roll_s
         self._add(f"{S}Foot", 0, ankle)
         self._add(f"{S}Foot", 1, s * roll)
+        if np.any(yaw_from_roll):
+            self._add(f"{S}Foot", 2, yaw_from_roll)
         self._add(f"{S}ToeBase", 0, toe)
         if np.any(foot_yaw):
             self._add(f"{S}Foot", 2, s * foot_yaw)

@@ -27,9 +27,13 @@ from humaps.sim.motions_base import (
 WALK_HIP = ((0, .12, .3, .5, .6, .75, .83, .92), (30, 26, 8, -10, -4, 20, 33, 31.5))
 WALK_KNEE = ((0, .13, .3, .42, .6, .72, .82, .88, .93), (4, 15, 6, 7, 38, 62, 38, 12, 4))
 # the foot's pitch from horizontal (toes up > 0); the ankle angle follows from it and the leg:
-# heel strike ≈ +14°, foot flat 10–40 %, heel rise, toe-off ≈ −45° (ankle ≈ −16°), dorsiflexed swing
-WALK_FOOT = ((0, .06, .1, .25, .4, .5, .58, .64, .7, .78, .87, .95), (14, 4, 0, 0, -12, -24, -38, -45, -35, -12, 5, 14))
-WALK_TOE = ((0, .25, .4, .5, .58, .64, .7, .78), (0, 0, 12, 24, 38, 45, 15, 0))
+# heel strike ≈ +14°, foot flat 10–25 %, heel rise, ≈ −54° as the toes leave, dorsiflexed swing.
+# The rotation from heel rise through the first third of swing is fast because the real insoles'
+# pitch rate peaks at ≈ +400…560 deg/s (toes down) and ≈ −300…−410 deg/s (toes up) in walking
+# (angular-Y spread 420–980 deg/s; the earlier, slower curve gave 330–610)
+WALK_FOOT = ((0, .05, .1, .25, .35, .45, .52, .58, .62, .67, .75, .84, .93),
+             (14, 5, 0, 0, -4, -12, -24, -42, -54, -44, -14, 6, 15))
+WALK_TOE = ((0, .25, .35, .45, .52, .58, .62, .67, .75), (0, 0, 4, 12, 24, 42, 50, 20, 0))
 JOG_HIP = ((0, .15, .33, .45, .7, .85, .95), (32, 20, -12, 0, 35, 42, 36))
 JOG_KNEE = ((0, .13, .33, .45, .62, .8, .92), (18, 40, 20, 60, 95, 45, 20))
 JOG_FOOT = ((0, .05, .2, .28, .35, .5, .7, .85), (8, 0, 0, -15, -40, -35, -5, 5))
@@ -110,7 +114,9 @@ def _upper(a: Angles, phase, env, st, *, swing=1.0, elbow=0.0, lean=0.0, directi
 
 def walking(subject, rng, duration, fs, amp=1.0, tempo=1.0, *, backwards=False, tiptoe=False):
     st = subject.style
-    cad = st.walk_cadence * tempo * (0.88 if backwards else 1.0) * (1.06 if tiptoe else 1.0)
+    # cadence is a stable personal trait: a faster performance lengthens the stride more than it
+    # raises the cadence (tempo ** 0.4)
+    cad = st.walk_cadence * tempo ** 0.4 * (0.88 if backwards else 1.0) * (1.06 if tiptoe else 1.0)
     t, phase, env, _ = _gait_clock(duration, fs, 120.0 / cad * rng.uniform(0.97, 1.03))
     a = Angles(len(t), neutral_pose(subject))
     k = st.stride_scale * amp * (0.75 if backwards else 1.0) * (0.8 if tiptoe else 1.0)

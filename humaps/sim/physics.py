@@ -52,14 +52,14 @@ Y_HEEL_POINT = 0.93
 WIDTH_RATIO = 0.36
 #: COP bounds along the insole per contact state: (y_min when toes down, y_min when toes up,
 #: y_max when heel down, y_max when heel up)
-Y_TOE_DOWN, Y_TOE_UP, Y_HEEL_DOWN, Y_HEEL_UP = 0.12, 0.55, 0.82, 0.33
+Y_TOE_DOWN, Y_TOE_UP, Y_HEEL_DOWN, Y_HEEL_UP = 0.10, 0.55, 0.84, 0.33
 #: where a foot prefers its COP when the global COP does not dictate it (flat, heel only, toes only)
 Y_REST_FLAT, Y_REST_HEEL, Y_REST_TOE = 0.62, 0.76, 0.22
 #: the foot's line of progression in the (left) layout runs obliquely, lateral heel → medial forefoot
 #: (the device's COP Y, measured, is 1.05·x + 0.265·y: across *this* line; mirrored on the right
 #: foot); soft lateral play about it (tanh-limited: a larger play drives the COP out of the cells'
 #: hull and the real median COP Y excursion per stance is only 0.10–0.23)
-X_MID, X_AXIS_SLOPE, X_PLAY = 0.44, 0.30, 0.04
+X_MID, X_AXIS_SLOPE, X_PLAY = 0.44, 0.30, 0.05
 FOOT_JOINTS = (("LeftFoot", "LeftToeBase"), ("RightFoot", "RightToeBase"))
 
 

@@ -142,6 +142,12 @@ def _externals(subject, chunks, pos, heading, n):
             "horizontal_force_n": horiz}
 
 
+def _frames(a: np.ndarray, i: np.ndarray) -> np.ndarray:
+    """a[i] along axis 0 for increasing frame indices i: a view (no copy) when they are consecutive,
+    as they are when mocap and simulation share a rate (a trial holds ≈ 20 000 frames of 24 joints)."""
+    return a[i[0]:i[-1] + 1] if len(i) and np.all(np.diff(i) == 1) else a[i]
+
+
 def mocap_from_motion(motion: BodyMotion, cfg, rng: np.random.Generator) -> MocapRecording:
     """What the QTM skeleton export of this trial would hold.
 
@@ -153,19 +159,19 @@ def mocap_from_motion(motion: BodyMotion, cfg, rng: np.random.Generator) -> Moca
     offset = float(rng.uniform(*cfg.mocap_offset_s))
     t_end = (F - 1) / fs
     tau = np.arange(0.0, t_end - max(offset, 0.0) - 1e-9, 1.0 / cfg.mocap_rate_hz)
-    x = np.clip((tau + offset) * fs, 0, F - 1)
-    i = np.minimum(np.floor(x).astype(int), F - 2)
-    w = (x - i)[:, None, None]
-    # interpolate on flat (F, 72)/(F, 96) rows: whole-row gathers, few temporaries (≈ 20 000 frames a trial)
-    p_flat = motion.positions.reshape(F, -1)
-    p0 = p_flat[i].reshape(-1, *motion.positions.shape[1:])
-    pos = p0 + w * (p_flat[i + 1].reshape(p0.shape) - p0)
-    r_flat = motion.rotations.reshape(F, -1)
-    q0 = r_flat[i].reshape(-1, *motion.rotations.shape[1:])
-    q1 = r_flat[i + 1].reshape(q0.shape)
-    q1 *= np.where(np.einsum("mjk,mjk->mj", q0, q1) < 0, -1.0, 1.0)[..., None]   # shortest arc
-    rot = q0 + w * (q1 - q0)
-    rot /= np.sqrt(np.einsum("mjk,mjk->mj", rot, rot))[..., None]
+    x = (tau + offset) * fs                    # fractional simulation frame of every mocap frame
+    n0 = int(np.count_nonzero(x < 0))          # mocap started before the trial: hold its first pose
+    i = np.minimum(np.floor(x[n0:]).astype(int), F - 2)
+    w = np.minimum(x[n0:] - i, 1.0)[:, None, None]
+    pos = np.empty((len(tau),) + motion.positions.shape[1:])
+    rot = np.empty((len(tau),) + motion.rotations.shape[1:])
+    pos[:n0], rot[:n0] = motion.positions[0], motion.rotations[0]
+    p0 = _frames(motion.positions, i)
+    pos[n0:] = p0 + w * (_frames(motion.positions, i + 1) - p0)
+    q0, q1 = _frames(motion.rotations, i), _frames(motion.rotations, i + 1)
+    q1 = q1 * np.where(np.einsum("mjk,mjk->mj", q0, q1) < 0, -1.0, 1.0)[..., None]   # shortest arc
+    q = q0 + w * (q1 - q0)
+    rot[n0:] = q / np.sqrt(np.einsum("mjk,mjk->mj", q, q))[..., None]
     pos += (cfg.mocap_noise_mm / 1000.0) * rng.standard_normal(pos.shape, dtype=np.float32)
     M = len(tau)
     n_gaps = rng.poisson(cfg.mocap_gaps_per_min * M / cfg.mocap_rate_hz / 60.0)
