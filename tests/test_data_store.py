@@ -23,3 +23,17 @@ def test_write_load_round_trip(tmp_path, monkeypatch):
         assert abs(b.mocap_offset_s - a.mocap_offset_s) < 1e-12
         assert list(b.annotations.label) == list(a.annotations.label)
     assert back[1].insole.meta["Size"] == "6"
+
+
+def test_cohort_writer_is_the_same_with_one_or_two_workers(tmp_path):
+    """Subjects are simulated and written by worker processes; the files do not depend on how many."""
+    from humaps.data.cohort import write
+    from humaps.sim.config import CohortConfig
+
+    cfg = CohortConfig(n_subjects=2, repetitions=1)
+    one = write(cfg, tmp_path / "one", workers=1, progress=False).parent
+    two = write(cfg, tmp_path / "two", workers=2, progress=False).parent
+    names = sorted(p.name for p in one.iterdir())
+    assert names == sorted(p.name for p in two.iterdir()) and len(names) == 2 * 3 + 2
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name

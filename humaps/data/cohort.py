@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from contextlib import nullcontext
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -57,23 +58,23 @@ def simulate_subject(args) -> list[Trial]:
     return trials
 
 
+def _per_subject(fn, jobs: list, *, workers: int | None, desc: str, progress: bool) -> list:
+    """[fn(job) for job in jobs], in order, with a pool of ``workers`` processes when > 1 (one job per subject)."""
+    workers = min(2, os.cpu_count() or 1) if workers is None else workers
+    results = []
+    with tqdm(total=len(jobs), desc=desc, disable=not progress) as bar, \
+            (ProcessPoolExecutor(workers) if workers > 1 else nullcontext()) as pool:
+        for r in (pool.map(fn, jobs) if pool is not None else map(fn, jobs)):
+            results.append(r)
+            bar.update()
+    return results
+
+
 def simulate(cfg: CohortConfig, *, workers: int | None = None, progress: bool = True) -> list[Trial]:
     """Simulate every trial in memory (subjects in parallel; deterministic whatever ``workers``)."""
-    workers = min(2, os.cpu_count() or 1) if workers is None else workers
     jobs = [(cfg, i) for i in range(cfg.n_subjects)]
-    bar = tqdm(total=len(jobs), desc="simulating subjects", disable=not progress)
-    out: list[Trial] = []
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            for trials in pool.map(simulate_subject, jobs):
-                out += trials
-                bar.update()
-    else:
-        for job in jobs:
-            out += simulate_subject(job)
-            bar.update()
-    bar.close()
-    return out
+    per_subject = _per_subject(simulate_subject, jobs, workers=workers, desc="simulating subjects", progress=progress)
+    return [tr for trials in per_subject for tr in trials]
 
 
 def _write_subject(args) -> list[dict]:
@@ -88,23 +89,13 @@ def write(cfg: CohortConfig, out_dir: Path, *, workers: int | None = None, progr
     Each worker simulates one subject and writes its files before taking the next, so memory
     holds at most one subject per worker (a paper-profile cohort is ≈ 11 GB as arrays).
     """
-    workers = min(2, os.cpu_count() or 1) if workers is None else workers
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     subjects = subjects_frame(cfg)
     jobs = [(cfg, i, out_dir, subjects) for i in range(cfg.n_subjects)]
-    rows: list[dict] = []
-    with tqdm(total=len(jobs), desc="simulating and writing subjects", disable=not progress) as bar:
-        if workers > 1:
-            with ProcessPoolExecutor(workers) as pool:
-                for r in pool.map(_write_subject, jobs):
-                    rows += r
-                    bar.update()
-        else:
-            for job in jobs:
-                rows += _write_subject(job)
-                bar.update()
-    return write_manifest(subjects, pd.DataFrame(rows), out_dir)
+    rows = _per_subject(_write_subject, jobs, workers=workers, desc="simulating and writing subjects",
+                        progress=progress)
+    return write_manifest(subjects, pd.DataFrame([r for subject_rows in rows for r in subject_rows]), out_dir)
 
 
 def cohort_directory(cfg: CohortConfig) -> Path:
