@@ -311,8 +311,9 @@ fig.tight_layout()
 # - **Centre-of-mass timing in gait.** The body's height in walking follows
 #   from the joint-angle programs and the foot geometry, not from a dynamic
 #   model of the legs; the stance force curve, which is the body's vertical
-#   acceleration shared between the feet, keeps the real double hump only
-#   roughly (the shape row above).
+#   acceleration shared between the feet, is only as realistic as those
+#   programs (the shape row above measures how closely it follows the real
+#   curves).
 # - **Walking only is checked against real data.** The real reference is four
 #   walking recordings; for the other 29 classes realism rests on the physics,
 #   not on a measurement. The table above says where even walking falls

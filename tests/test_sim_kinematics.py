@@ -210,3 +210,18 @@ def test_mocap_resampling_matches_per_channel_interpolation(subject, offset_s, r
     qref = np.stack([np.interp(t, t_src, q[:, c]) for c in range(q.shape[1])], -1).reshape(mc.rotations.shape)
     qref /= np.linalg.norm(qref, axis=-1, keepdims=True)
     np.testing.assert_allclose(mc.rotations, qref, atol=1e-9)
+
+
+def test_foot_roll_is_about_the_foot_own_long_axis():
+    """The Rz·Ry·Rx angles Angles.leg writes equal rolling the already pitched foot: Rx(pitch)·Ry(roll)."""
+    from humaps.sim.kinematics import qmul
+    from humaps.sim.motions_base import _roll_about_foot
+
+    pitch, roll = np.array([-54.0, -20.0, 0.0, 14.0]), np.array([16.0, -8.0, 5.0, 0.0])
+    p, r, y = _roll_about_foot(pitch, roll)
+    zero = np.zeros_like(pitch)
+    got = euler_to_quat(np.deg2rad(np.stack([p, r, y], -1)))
+    want = qmul(euler_to_quat(np.deg2rad(np.stack([pitch, zero, zero], -1))),
+                euler_to_quat(np.deg2rad(np.stack([zero, roll, zero], -1))))
+    np.testing.assert_allclose(np.abs((got * want).sum(-1)), 1.0, atol=1e-12)   # same rotation (q ≡ −q)
+    assert abs(y[0]) > 10.0 and y[2] == 0.0 and r[3] == 0.0                      # a plantarflexed foot needs yaw
