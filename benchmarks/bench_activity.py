@@ -16,27 +16,32 @@ It then times inference of each encoder + classifier (eval mode, batch 256).
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the synthetic windows (tests/fakes.py)
+
 
 def fold_train_windows(profile: str, activity) -> int:
     from humaps.config import resolve
-    from humaps.experiments.activity_loso import make_folds
+    from humaps.experiments.activity_loso import folds_of
 
     cohort = resolve("cohort", profile)
     subjects = [f"S{s + 1:02d}" for s in range(cohort.n_subjects)]
-    n_test = len(make_folds(subjects, activity.folds)[0])
+    n_test = len(folds_of(activity, subjects)[0])
     return (cohort.n_subjects - n_test) * cohort.repetitions * 30
 
 
 def main() -> None:
-    from humaps.config import resolve
+    from fakes import make_fake_windows
+
+    from humaps.config import resolve, update
     from humaps.models.activity_net import ActivityNet, count_parameters
-    from humaps.training.activity import fit_strategy, make_fake_windows
+    from humaps.training.activity import InputTransform, fit_strategy
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--profiles", nargs="+", default=["book", "paper"])
@@ -48,47 +53,47 @@ def main() -> None:
     torch.set_num_threads(args.threads)
 
     for profile in args.profiles:
-        cfg = dataclasses.replace(resolve("activity", profile), epochs=args.measure_epochs, progress=False,
-                                  threads=args.threads, device="cpu")
         full = resolve("activity", profile)
+        cfg = update(full, epochs=args.measure_epochs, threads=args.threads, device="cpu")
+
+        def fit(strategy, w, *, epochs, teacher=None):
+            c = update(cfg, epochs=epochs)
+            return fit_strategy(strategy, insole=w.insole, pose=w.pose, labels=w.label, model_cfg=c.model,
+                                train_cfg=c.train, seed=0, alpha=c.alpha, distill_loss=c.distill_loss,
+                                teacher=teacher)
+
         n_fold = fold_train_windows(profile, full)
         per_class = max(1, args.train_windows // 30)
         w = make_fake_windows(n_subjects=1, per_class=per_class, seed=0)
         n = len(w.label)
-        print(f"\n== profile {profile}: {full.epochs} epochs, fold of {n_fold} training windows, "
+        print(f"\n== profile {profile}: {full.train.epochs} epochs, fold of {n_fold} training windows, "
               f"folds={full.folds}, threads={args.threads}")
         fold_s = {}
         teacher = None
-        fit_strategy("insoles", insole=w.insole[:60], pose=None, labels=w.label[:60], config=cfg, seed=0,
-                     progress=False)  # warm-up (first-call allocations)
+        fit("insoles", make_fake_windows(n_subjects=1, per_class=2, seed=2), epochs=1)  # warm-up (allocations)
         for strategy in ("insoles", "skeleton", "concat", "student_teacher"):
             times = []
             for epochs in (args.measure_epochs, 2 * args.measure_epochs):  # fixed cost + per-epoch cost
                 t0 = time.perf_counter()
-                m = fit_strategy(strategy, insole=w.insole, pose=w.pose, labels=w.label,
-                                 config=dataclasses.replace(cfg, epochs=epochs), seed=0, teacher=teacher,
-                                 progress=False)
+                m = fit(strategy, w, epochs=epochs, teacher=teacher)
                 times.append(time.perf_counter() - t0)
             per_epoch = (times[1] - times[0]) / args.measure_epochs
             fixed = max(times[0] - per_epoch * args.measure_epochs, 0.0)
             if strategy == "skeleton":
                 teacher = m
-            fold_s[strategy] = (fixed + per_epoch * full.epochs) * n_fold / n
+            fold_s[strategy] = (fixed + per_epoch * full.train.epochs) * n_fold / n
             print(f"  train {strategy:16s} {per_epoch / n * 1000:7.2f} ms/window/epoch + {fixed / n * 1000:5.2f} "
                   f"ms/window once -> {fold_s[strategy]:8.1f} s per fold ({count_parameters(m.model):,} parameters)")
-        n_students = 1 + len(full.alphas) * len(full.distill_losses) - 1
+        n_students = len(full.student_variants())
         n_folds = 32 if full.folds == "loso" else int(full.folds)
         chapter = n_folds * (fold_s["insoles"] + fold_s["skeleton"] + fold_s["concat"]
-                             + n_students * fold_s["student_teacher"]) / full.n_workers
-        print(f"  chapter estimate: {n_folds} folds x (3 + {n_students} student jobs) / {full.n_workers} workers "
+                             + n_students * fold_s["student_teacher"]) / full.workers
+        print(f"  chapter estimate: {n_folds} folds x (3 + {n_students} student jobs) / {full.workers} workers "
               f"= {chapter / 60:.1f} min")
         wi = make_fake_windows(n_subjects=1, per_class=max(1, args.infer_windows // 30), seed=1)
         for modality, x in (("insole", "insole"), ("pose", "pose")):
-            net = ActivityNet(config=full.net_config(), modality=modality).eval()
-            from humaps.training.activity import Normalizer
-
-            norm = Normalizer.fit(insole=wi.insole, pose=wi.pose, insole_frame_step=full.insole_frame_step,
-                                  pose_frame_step=full.pose_frame_step)
+            net = ActivityNet(config=full.model, modality=modality).eval()
+            norm = InputTransform.fit(insole=wi.insole, pose=wi.pose, config=full.train)
             inp = norm.insole(wi.insole) if x == "insole" else norm.pose(wi.pose)
             with torch.no_grad():
                 net(**{x: inp[:8]})  # warm-up

@@ -4,8 +4,8 @@
 
 For each profile: training windows/s (forward + backward of the full loss, cycle
 networks included when the profile uses them); inference in batch (frames/s and
-real-time factor = frames/s ÷ 100 Hz insole rate); and streaming — one new
-insole frame at a time, the model re-run on the rolling window of the last T
+real-time factor = frames/s ÷ the window rate ``fs_hz``); and streaming — one new
+window frame at a time, the model re-run on the rolling window of the last T
 frames, the newest frame's pose kept (attention sees the whole window, so a
 rolling window is the streaming mode of this architecture). RTF > 1 = faster than real time.
 """
@@ -18,27 +18,26 @@ import torch
 
 from humaps.config import resolve
 from humaps.losses import total_loss
+from humaps.training.pose import ACC
 from humaps.models.cycle_nets import AccelNet, PressNet
 from humaps.models.pose_net import PoseNet
-
-INSOLE_HZ = 100.0
-
 
 def bench(profile: str, *, threads: int, seconds: float) -> dict:
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     cfg = resolve("pose", profile)
-    mcfg, tcfg = cfg.model_config(), cfg.train_config()
-    model = PoseNet(mcfg)
-    T, B = mcfg.T, cfg.pose_batch_size
+    tcfg = cfg.train
+    model = PoseNet(cfg.model)
+    T, B = cfg.window_frames, tcfg.batch_size
     P, A, J = torch.rand(B, T, 32) * 10, torch.randn(B, T, 18), torch.randn(B, T, 24, 3) * 0.3
-    press = PressNet(hidden=cfg.cycle_hidden, fs_hz=cfg.fs_hz).freeze() if tcfg.uses_cycle else None
-    accel = AccelNet(hidden=cfg.cycle_hidden, fs_hz=cfg.fs_hz).freeze() if tcfg.uses_cycle else None
+    weights = tcfg.weights(pose_encoder=cfg.model.use_pose_encoder)
+    press = PressNet(hidden=tcfg.cycle_hidden, fs_hz=cfg.fs_hz).freeze() if tcfg.use_cycle else None
+    accel = AccelNet(hidden=tcfg.cycle_hidden, fs_hz=cfg.fs_hz).freeze() if tcfg.use_cycle else None
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
 
     def step():
         out = model(P, A, J)
-        loss, _ = total_loss(tcfg.weight_dict, out=out, joints=J, pressure=P, acceleration=A[..., :6],
+        loss, _ = total_loss(weights, out=out, joints=J, pressure=P, acceleration=A[..., ACC],
                              press_net=press, accel_net=accel)
         opt.zero_grad()
         loss.backward()
@@ -67,8 +66,8 @@ def bench(profile: str, *, threads: int, seconds: float) -> dict:
         stream_frames_s = rate(stream_one_frame, 1)
     return {"profile": profile, "params_M": model.n_parameters(inference_only=True) / 1e6, "T": T, "batch": B,
             "train_windows_per_s": train_windows_s, "batch_frames_per_s": batch_frames_s,
-            "batch_rtf": batch_frames_s / INSOLE_HZ, "stream_frames_per_s": stream_frames_s,
-            "stream_rtf": stream_frames_s / INSOLE_HZ}
+            "batch_rtf": batch_frames_s / cfg.fs_hz, "stream_frames_per_s": stream_frames_s,
+            "stream_rtf": stream_frames_s / cfg.fs_hz}
 
 
 def main() -> None:

@@ -29,21 +29,16 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import display
 
-from humaps import paper
-from humaps.config import collect
-from humaps.provenance import show_run
+from humaps import chapter, paper
 from humaps.report import verdict
 
-pd.set_option("display.precision", 2)
-sns.set_theme(context="notebook", style="whitegrid")
 _before = set(globals())
 
 # %% tags=["parameters"]
-profile = "book"  # smoke | book | paper — this chapter only reads the paper's tables
+profile = "book"  # smoke | book | paper (this chapter only reads the paper's tables)
 
 # %%
-run = collect(globals(), before=_before)
-show_run(run)
+run = chapter.setup(globals(), before=_before)
 
 # %% [markdown]
 # ## Section 6: pose from foot pressure (Tables 4–6)

@@ -4,8 +4,10 @@
     python -m humaps stage-book --executed DIR --out DIR
     python -m humaps simulate --profile P --out DIR
     python -m humaps inspect FILE
+    python -m humaps manifest DIR [--pattern REGEX] [--unmatched {list,subject}] [--force] [--dry-run]
     python -m humaps model-summary {pose,activity} --profile P
-    python -m humaps profiles [SECTION]
+    python -m humaps profiles [SECTION ...]
+    python -m humaps results DIR [--json]
 """
 from __future__ import annotations
 
@@ -30,6 +32,8 @@ def _cmd_notebooks(args) -> int:
     from humaps.notebooks import execute_all
 
     params = {name: _parse_value(value) for name, value in args.parameter or []}
+    if isinstance(params.get("recordings"), str):  # the kernel runs in book/: a relative folder means the caller's
+        params["recordings"] = str(Path(params["recordings"]).expanduser().resolve())
     execute_all(profile=args.profile, out_dir=Path(args.out), only=args.only, parameters=params)
     return 0
 
@@ -54,6 +58,12 @@ def _cmd_inspect(args) -> int:
     return main_inspect([args.file])
 
 
+def _cmd_manifest(args) -> int:
+    from humaps.io.manifest_draft import command
+
+    return command(args)
+
+
 def _cmd_model_summary(args) -> int:
     from humaps.experiments.model_summary import main_model_summary
 
@@ -61,17 +71,20 @@ def _cmd_model_summary(args) -> int:
 
 
 def _cmd_profiles(args) -> int:
-    import dataclasses
+    from humaps.config import PROFILES, SECTIONS, flatten, resolve
 
-    from humaps.config import PROFILES, SECTIONS, resolve
-
-    for section in [args.section] if args.section else list(SECTIONS):
+    for section in args.section or list(SECTIONS):
         print(f"[{section}]")
-        configs = {p: resolve(section, p) for p in PROFILES}
-        for f in dataclasses.fields(configs[PROFILES[0]]):
-            values = "  ".join(f"{p}={getattr(configs[p], f.name)!r}" for p in PROFILES)
-            print(f"  {f.name:<24} {values}")
+        values = {p: flatten(resolve(section, p)) for p in PROFILES}
+        for name in values[PROFILES[0]]:
+            print(f"  {name:<22} " + "  ".join(f"{p}={values[p][name]!r}" for p in PROFILES))
     return 0
+
+
+def _cmd_results(args) -> int:
+    from humaps.results import main_results
+
+    return main_results(args.directory, as_json=args.json)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,13 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("inspect", help="validate and summarise a Moticon or QTM export")
     p.add_argument("file")
     p.set_defaults(func=_cmd_inspect)
+    p = sub.add_parser("manifest", help="draft (or check) the manifest of a folder of device exports")
+    from humaps.io.manifest_draft import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(func=_cmd_manifest)
     p = sub.add_parser("model-summary", help="every block of a model with parameters and output shape")
     p.add_argument("experiment", choices=["pose", "activity"])
     p.add_argument("--profile", default="paper")
     p.set_defaults(func=_cmd_model_summary)
     p = sub.add_parser("profiles", help="print every parameter's value at each profile")
-    p.add_argument("section", nargs="?")
+    p.add_argument("section", nargs="*", help="cohort, pose, activity (default: all)")
     p.set_defaults(func=_cmd_profiles)
+    p = sub.add_parser("results", help="headline results recorded by a folder of executed notebooks")
+    p.add_argument("directory")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_results)
     return parser
 
 

@@ -1,7 +1,10 @@
 """The two graphs the section-6 models convolve over: a foot's pressure cells and the skeleton.
 
 Both expose ``edge_index`` (2, E) int64 — undirected, every edge in both
-directions, no self loops, the torch_geometric convention — and
+directions, no self loops, sorted: torch_geometric's ``coalesce(to_undirected(...))``
+convention (``tests/test_pose_graphs.py`` checks they agree; torch_geometric itself is
+not imported here, because importing it costs seconds and a tqdm widget warning in every
+notebook kernel) — and
 :meth:`normalized_adjacency`, the dense (N, N) matrix
 
     Â = D̃^-½ Ã D̃^-½,   Ã = A + I,   D̃_ii = Σ_j Ã_ij,
@@ -13,19 +16,22 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from torch_geometric.utils import add_self_loops, coalesce, to_dense_adj, to_undirected
 
 from humaps import insole, skeleton
 
-#: assumed insole width as a fraction of its length (OpenGo sizes are ≈ 0.37 wide for 1 long);
-#: only used to put the unit-frame centroids into millimetres before triangulating.
-WIDTH_OVER_LENGTH = 0.37
+
+def undirected(edges: torch.Tensor, n_nodes: int) -> torch.Tensor:
+    """(2, E) edges → every edge in both directions, once, self loops dropped, sorted by (source, target)."""
+    both = torch.cat([edges, edges.flip(0)], dim=1)
+    both = both[:, both[0] != both[1]]
+    keys = torch.unique(both[0] * n_nodes + both[1])  # sorted and deduplicated
+    return torch.stack([keys // n_nodes, keys % n_nodes])
 
 
 def _normalized_adjacency(edge_index: torch.Tensor, n_nodes: int) -> torch.Tensor:
     """Dense D̃^-½ (A + I) D̃^-½ of an undirected ``edge_index`` (2, E) → (n_nodes, n_nodes) float32."""
-    loops, _ = add_self_loops(edge_index, num_nodes=n_nodes)
-    a = to_dense_adj(loops, max_num_nodes=n_nodes)[0]  # (N, N), Ã = A + I
+    a = torch.eye(n_nodes)
+    a[edge_index[0], edge_index[1]] = 1.0  # Ã = A + I
     d_inv_sqrt = a.sum(dim=1).pow(-0.5)  # every node has its self loop, so no zero degree
     return d_inv_sqrt[:, None] * a * d_inv_sqrt[None, :]
 
@@ -35,7 +41,7 @@ class FootGraph:
 
     Nodes: cells 1–16 (node k = cell k+1, the order of the pressure columns),
     placed at :func:`humaps.insole.centroids` scaled to millimetres (length of
-    insole ``size``; width = ``WIDTH_OVER_LENGTH`` × length).
+    insole ``size``; width = :data:`humaps.insole.WIDTH_OVER_LENGTH` × length).
     Edges, by ``rule``:
 
     - ``"delaunay"`` (default): the Delaunay triangulation of the centroids in
@@ -60,7 +66,7 @@ class FootGraph:
         self.side, self.rule, self.k, self.size = side, rule, k, size
         unit = insole.centroids(side)  # (16, 2) unit frame
         #: (16, 2) centroids in mm: x across the width, y from the toe tip toward the heel
-        self.positions_mm = unit * np.array([WIDTH_OVER_LENGTH * length_mm, length_mm])
+        self.positions_mm = unit * np.array([insole.WIDTH_OVER_LENGTH * length_mm, length_mm])
         self.edge_index = self._edges()
 
     def _edges(self) -> torch.Tensor:
@@ -77,7 +83,7 @@ class FootGraph:
             nbrs = dist.topk(self.k, largest=False).indices  # (16, k)
             src = torch.arange(self.n_nodes).repeat_interleave(self.k)
             edges = torch.stack([src, nbrs.reshape(-1)])  # (2, 16k)
-        return coalesce(to_undirected(edges, num_nodes=self.n_nodes), num_nodes=self.n_nodes)
+        return undirected(edges, self.n_nodes)
 
     @property
     def n_edges(self) -> int:
@@ -114,7 +120,7 @@ class SkeletonGraph:
         #: (N,) skeleton indices of the nodes
         self.index = skeleton.indices(self.joints)
         bones = torch.as_tensor(skeleton.subtree_bones(self.joints), dtype=torch.long).t()  # (2, n_bones)
-        self.edge_index = coalesce(to_undirected(bones, num_nodes=self.n_nodes), num_nodes=self.n_nodes)
+        self.edge_index = undirected(bones, self.n_nodes)
 
     @property
     def n_nodes(self) -> int:

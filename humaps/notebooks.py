@@ -43,8 +43,10 @@ def toc_entries(root: Path = REPO) -> list[str]:
 
 
 def notebook_names(root: Path = REPO) -> list[str]:
-    """The notebooks the TOC renders, in book order."""
-    return [f[len(EXECUTED_PREFIX):] for f in toc_entries(root) if f.startswith(EXECUTED_PREFIX)]
+    """The notebooks the TOC renders, in the order they are executed: the chapters in book order,
+    then the landing page (the TOC root), which summarises what the chapters computed."""
+    names = [f[len(EXECUTED_PREFIX):] for f in toc_entries(root) if f.startswith(EXECUTED_PREFIX)]
+    return names[1:] + names[:1] if toc_entries(root)[0].startswith(EXECUTED_PREFIX) else names
 
 
 def to_ipynb(source: Path, target: Path) -> Path:
@@ -93,8 +95,28 @@ def execute_all(*, profile: str, out_dir: Path, only: list[str] | None = None,
     return paths
 
 
+#: papermill's cells (the defaults and the values it injected): hidden from the rendered page
+HIDDEN_CELL_TAGS = ("parameters", "injected-parameters")
+
+
+def _stage_notebook(src: Path, target: Path) -> None:
+    """Copy an executed notebook, tagging papermill's parameter cells ``remove-cell`` (other tags kept)."""
+    import nbformat
+
+    nb = nbformat.read(src, as_version=4)
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if any(t in tags for t in HIDDEN_CELL_TAGS) and "remove-cell" not in tags:
+            cell.setdefault("metadata", {})["tags"] = [*tags, "remove-cell"]
+    nbformat.write(nb, target)
+
+
 def stage_book(executed_dir: Path, stage_dir: Path) -> Path:
-    """A clean source tree for Jupyter Book: config, TOC, pages and the executed notebooks."""
+    """A clean source tree for Jupyter Book: config, TOC, pages, static files and the executed notebooks.
+
+    papermill's ``parameters`` and ``injected-parameters`` cells are tagged ``remove-cell`` on the
+    way, so the rendered pages do not show them; ``book/_static`` (CSS) is copied as it is.
+    """
     stage_dir = Path(stage_dir)
     if stage_dir.exists():
         shutil.rmtree(stage_dir)
@@ -106,10 +128,12 @@ def stage_book(executed_dir: Path, stage_dir: Path) -> Path:
             src = Path(executed_dir) / f"{entry[len(EXECUTED_PREFIX):]}.ipynb"
             if not src.exists():
                 raise FileNotFoundError(f"{src}: notebook not executed; run the notebooks first")
-            shutil.copy2(src, stage_dir / f"{entry}.ipynb")
+            _stage_notebook(src, stage_dir / f"{entry}.ipynb")
         else:
             shutil.copy2(REPO / f"{entry}.md", stage_dir / f"{entry}.md")
     for asset in ("references.bib", "logo.png"):
         if (BOOK / asset).exists():
             shutil.copy2(BOOK / asset, stage_dir / "book" / asset)
+    if (BOOK / "_static").is_dir():
+        shutil.copytree(BOOK / "_static", stage_dir / "book" / "_static")
     return stage_dir

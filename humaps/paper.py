@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from humaps.skeleton import LOWER_BODY, PAPER_NAMES, UPPER_BODY
+from humaps.strategies import STRATEGIES as _STRATEGIES
 
 TABLE_FILES = {
     4: "table4_per_joint.csv",
@@ -22,8 +23,8 @@ TABLE_FILES = {
     8: "table8_subjectwise_loso.csv",
 }
 METRICS = {"mpjpe_cm": "MPJPE (cm)", "instability_cm": "Instability (cm)", "mpjae_deg": "MPJAE (°)"}
-STRATEGIES = {"insoles": "Insoles", "skeleton": "Skeleton", "concat": "Insoles+Skeleton",
-              "student_teacher": "Student-teacher"}
+#: strategy name → the paper's label (the strategies themselves: humaps.strategies)
+STRATEGIES = {name: s.label for name, s in _STRATEGIES.items()}
 CATEGORIES = ("Static", "Locomotion", "Dynamic", "Interaction", "Postural")
 #: the paper rounds to one decimal; a mean of rounded values may be off by up to one rounding step
 TOLERANCE_1DP = 0.1
@@ -143,25 +144,34 @@ def claim_counts() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["claim", "classes supporting", "of"])
 
 
-def beside(ours: pd.DataFrame, number: int, *, key: str | None = None) -> pd.DataFrame:
-    """Our table next to the paper's Table ``number``: for every ``<metric>_mean/_std`` pair of the
-    paper, columns ``<metric> paper`` and ``<metric> ours`` formatted "mean ± std".
+def beside(ours, number: int, *, key: str | None = None) -> pd.DataFrame:
+    """Our table(s) next to the paper's Table ``number``, headed in words.
 
-    ``ours`` is indexed like the paper's first column (``key``) and has the same column names.
+    ``ours``: a DataFrame, or {source label: DataFrame} (e.g. one per frame), indexed like
+    the paper's first column (``key``) with the paper's ``<metric>_mean`` / ``_std`` columns.
+    Returns one row per row of ``ours`` and two-level columns (what is measured, source):
+    "paper" and each source, formatted "mean ± std".
     """
     from humaps.report import mean_pm_std
 
+    sources = ours if isinstance(ours, dict) else {"ours": ours}
     theirs = load_table(number)
     key = key or theirs.columns[0]
     theirs = theirs.set_index(key)
+    digits = 2 if number in (7, 8) else 1
+    names = METRICS | {f"{k}": f"{v} (%)" for k, v in STRATEGIES.items()}
+    first = next(iter(sources.values()))
     rows = []
-    for name in ours.index:
-        row = {key: name}
-        for metric in [c[:-5] for c in theirs.columns if c.endswith("_mean")]:
-            digits = 2 if number in (7, 8) else 1
+    for name in first.index:
+        row = {}
+        for metric in [c[:-len("_mean")] for c in theirs.columns if c.endswith("_mean")]:
+            label = names.get(metric, metric)
             p = theirs.loc[name] if name in theirs.index else None
-            row[f"{metric} paper"] = "" if p is None else mean_pm_std(p[f"{metric}_mean"], p[f"{metric}_std"], digits)
-            row[f"{metric} ours"] = mean_pm_std(ours.loc[name, f"{metric}_mean"], ours.loc[name].get(f"{metric}_std"),
-                                                digits)
+            row[(label, "paper")] = "" if p is None else mean_pm_std(p[f"{metric}_mean"], p[f"{metric}_std"], digits)
+            for source, table in sources.items():
+                row[(label, source)] = mean_pm_std(table.loc[name, f"{metric}_mean"],
+                                                   table.loc[name].get(f"{metric}_std"), digits)
         rows.append(row)
-    return pd.DataFrame(rows).set_index(key)
+    out = pd.DataFrame(rows, index=pd.Index(first.index, name=key))
+    out.columns = pd.MultiIndex.from_tuples(out.columns)
+    return out

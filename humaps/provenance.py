@@ -1,7 +1,7 @@
-"""What produced a result: profile, parameter values, package version, git commit."""
+"""What produced a result: profile, overridden parameters, package version, git commit."""
 from __future__ import annotations
 
-import dataclasses
+import html
 import platform
 import subprocess
 from pathlib import Path
@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from humaps import __version__
+from humaps.config import Run, flatten
+from humaps.data.source import shown
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -25,26 +27,38 @@ def git_commit() -> str:
         return "unknown (not a git checkout)"
 
 
-def run_table(run: dict) -> pd.DataFrame:
-    """One row per parameter of a collected notebook run (see :func:`humaps.config.collect`)."""
-    rows = [("run", "profile", run["profile"])]
-    for section, cfg in run.items():
-        if section == "profile":
-            continue
-        for f in dataclasses.fields(cfg):
-            rows.append((section, f.name, repr(getattr(cfg, f.name))))
-    return pd.DataFrame(rows, columns=["section", "parameter", "value"])
-
-
-def provenance() -> dict[str, str]:
+def versions() -> dict[str, str]:
     import torch
 
     return {"humaps": __version__, "git commit": git_commit(), "python": platform.python_version(),
             "torch": torch.__version__}
 
 
-def show_run(run: dict) -> None:
-    """Print which profile, parameters, package version and commit produced this notebook."""
-    print(" · ".join(f"{k} {v}" for k, v in provenance().items()))
-    with pd.option_context("display.max_rows", 500, "display.max_colwidth", 80):
-        print(run_table(run).to_string(index=False))
+def run_table(run: Run) -> pd.DataFrame:
+    """One row per parameter of a collected run: section, parameter, value, whether it was overridden."""
+    recordings = None if run.recordings is None else shown(Path(run.recordings))
+    rows = [("run", "profile", repr(run.profile), False), ("run", "recordings", repr(recordings), False)]
+    for section, cfg in run.configs.items():
+        rows += [(section, k, repr(v), k in run.overrides) for k, v in flatten(cfg).items()]
+    return pd.DataFrame(rows, columns=["section", "parameter", "value", "overridden"])
+
+
+class Provenance:
+    """One visible line (profile, overrides, commit, versions); every parameter folded beneath it."""
+
+    def __init__(self, run: Run):
+        self.run, self.versions = run, versions()
+
+    def line(self) -> str:
+        over = ", ".join(f"{k}={v!r}" for k, v in self.run.overrides.items()) or "none"
+        source = f"recordings {shown(Path(self.run.recordings))}" if self.run.recordings else "simulated cohort"
+        return (f"profile {self.run.profile} · {source} · overridden: {over} · "
+                + " · ".join(f"{k} {v}" for k, v in self.versions.items()))
+
+    def __repr__(self) -> str:
+        return self.line()
+
+    def _repr_html_(self) -> str:
+        table = run_table(self.run).to_html(index=False, border=0, classes="provenance-table")
+        return (f'<p class="provenance">{html.escape(self.line())}</p>'
+                f"<details><summary>all {len(run_table(self.run))} parameters of this run</summary>{table}</details>")

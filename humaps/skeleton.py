@@ -82,18 +82,31 @@ def pelvis_centred(positions: np.ndarray) -> np.ndarray:
     return positions - positions[..., INDEX["Hips"] : INDEX["Hips"] + 1, :]
 
 
-def heading_normalised(positions: np.ndarray) -> np.ndarray:
-    """Pelvis-centred poses rotated about z so the hips' left→right axis lies on +x, frame by frame.
+def heading_angle(positions: np.ndarray) -> np.ndarray:
+    """(...,) yaw of the body in radians: the angle of the hips' left→right axis in the ground plane.
 
-    positions: (..., 24, 3) metres, z up. The heading is taken from the vector
-    RightUpLeg − LeftUpLeg projected on the ground plane; the body then faces +y.
+    positions: (..., 24, 3) metres, z up; taken from RightUpLeg − LeftUpLeg, so a body
+    whose hips point along +x (and which therefore faces +y) has yaw 0.
     """
-    p = pelvis_centred(positions)
-    lr = p[..., INDEX["RightUpLeg"], :2] - p[..., INDEX["LeftUpLeg"], :2]  # (..., 2)
-    ang = np.arctan2(lr[..., 1], lr[..., 0])  # rotation that takes +x to lr
-    c, s = np.cos(-ang)[..., None], np.sin(-ang)[..., None]
-    x, y = p[..., 0], p[..., 1]
-    out = p.copy()
+    lr = positions[..., INDEX["RightUpLeg"], :2] - positions[..., INDEX["LeftUpLeg"], :2]  # (..., 2)
+    return np.arctan2(lr[..., 1], lr[..., 0])
+
+
+def rotate_about_z(positions: np.ndarray, angle) -> np.ndarray:
+    """Rotate poses (..., 24, 3) by ``angle`` (...,) radians about the vertical axis (counter-clockwise)."""
+    c, s = np.cos(angle)[..., None], np.sin(angle)[..., None]
+    x, y = positions[..., 0], positions[..., 1]
+    out = np.array(positions, copy=True)
     out[..., 0] = c * x - s * y
     out[..., 1] = s * x + c * y
     return out
+
+
+def heading_normalised(positions: np.ndarray) -> np.ndarray:
+    """Pelvis-centred poses rotated about z so the hips' left→right axis lies on +x, frame by frame.
+
+    positions: (..., 24, 3) metres, z up; the body then faces +y. The inverse is
+    ``rotate_about_z(heading_normalised(p), heading_angle(p))`` = ``pelvis_centred(p)``.
+    """
+    p = pelvis_centred(positions)
+    return rotate_about_z(p, -heading_angle(p))

@@ -1,28 +1,25 @@
 """Fold runner (determinism, coverage), result tables and the classical baseline."""
-import dataclasses
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from humaps.actions import CLASS_NAMES
-from humaps.config import resolve
+from fakes import make_fake_windows
+
+from humaps.config import resolve, update
+from humaps.skeleton import rotate_about_z
 from humaps.experiments.activity_classical import (classical_features, feature_names, run_classical,
-                                                   step_timing)
-from humaps.experiments.activity_loso import (PRED_COLUMNS, confusion, macro_f1, make_folds, run_strategies,
-                                              sweep_table, table7, table8, table8_summary)
-from humaps.training.activity import make_fake_windows
+                                                   skeleton_features, step_timing)
+from humaps.experiments.activity_loso import (PRED_COLUMNS, confusion, folds_of, macro_f1, mean_class_accuracy,
+                                              run_strategies, sweep_table, table7, table8, table8_summary)
 
 
 def test_every_subject_tested_exactly_once():
     subjects = [f"S{i:02d}" for i in range(1, 33)]
     for folds, n in (("loso", 32), ("4", 4), ("5", 5)):
-        groups = make_folds(np.repeat(subjects, 3), folds)
+        groups = folds_of(update(resolve("activity", "smoke"), folds=folds), np.repeat(subjects, 3))
         assert len(groups) == n
-        flat = [s for g in groups for s in g]
-        assert sorted(flat) == subjects  # each subject in exactly one test group
-    with pytest.raises(ValueError, match="2 <= k"):
-        make_folds(subjects[:3], "4")
+        assert sorted(s for g in groups for s in g) == subjects  # each subject in exactly one test group
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +28,10 @@ def windows():
 
 
 def test_runner_is_deterministic_across_worker_counts(windows):
-    cfg = dataclasses.replace(resolve("activity", "smoke"), epochs=1, folds="3", progress=False,
-                              alphas=(0.5, 0.75), distill_losses=("mse", "kl"), insole_frame_step=2,
-                              pose_frame_step=2)
-    one = run_strategies(cfg, windows, cache=False, n_workers=1)
-    two = run_strategies(cfg, windows, cache=False, n_workers=2)
+    cfg = update(resolve("activity", "smoke"), epochs=1, folds="3", alphas=(0.5, 0.75),
+                 distill_losses=("mse", "kl"), insole_frame_step=2, pose_frame_step=2)
+    one = run_strategies(cfg, windows, cache=False)
+    two = run_strategies(update(cfg, workers=2), windows, cache=False)
     pd.testing.assert_frame_equal(one.predictions, two.predictions)
     p = one.predictions
     assert list(p.columns) == PRED_COLUMNS
@@ -82,6 +78,8 @@ def test_tables_on_constructed_predictions():
     assert confusion(p, "insoles").shape == (30, 30)
     # macro-F1 over the 30 classes: F1(0) = 2*3/(2*3+1+1) = 0.75, F1(6) = 2*2/(2*2+0+2) = 2/3, F1(1) = F1(7) = 0
     assert macro_f1(p)["insoles"] == pytest.approx(100 * (0.75 + 2 / 3) / 30)
+    # mean class accuracy: over the classes with test windows (0: 75 %, 6: 50 %)
+    assert mean_class_accuracy(p)["insoles"] == pytest.approx(62.5)
 
 
 def test_step_timing_on_a_known_gait():
@@ -98,15 +96,22 @@ def test_step_timing_on_a_known_gait():
     assert f[8] == pytest.approx(0.2) and f[10] == pytest.approx(0.0)  # double support, flight
 
 
-def test_classical_baseline_features_and_learning():
+def test_classical_baselines_features_and_learning():
     w = make_fake_windows(n_subjects=3, per_class=3, n_classes=30, seed=1, insole_frames=100, pose_frames=120,
                           signal=1.5)
     x = classical_features(w.insole, contact_threshold=0.5)
     assert x.shape == (len(w.label), len(feature_names())) and np.isfinite(x).all()
-    cfg = dataclasses.replace(resolve("activity", "smoke"), folds="3", classical_trees=50, progress=False)
-    r = run_classical(cfg, w, cache=False)
-    p = r.predictions
-    assert sorted(p["subject"]) == sorted(w.subject)
-    assert (p["true"] == p["pred"]).mean() > 0.3  # chance is 1/30
-    again = run_classical(cfg, w, cache=False)
-    pd.testing.assert_frame_equal(p, again.predictions)
+    assert skeleton_features(w.pose).shape == (len(w.label), 4 * 72)
+    cfg = update(resolve("activity", "smoke"), folds="3", classical_trees=50)
+    p = run_classical(cfg, w, cache=False).predictions
+    assert set(p["strategy"]) == {"classical", "classical_skeleton"}
+    for _, d in p.groupby("strategy"):
+        assert sorted(d["subject"]) == sorted(w.subject)  # every window tested once per forest
+        assert (d["true"] == d["pred"]).mean() > 0.3  # chance is 1/30
+    pd.testing.assert_frame_equal(p, run_classical(cfg, w, cache=False).predictions)
+
+
+def test_skeleton_features_do_not_depend_on_the_heading():
+    w = make_fake_windows(n_subjects=1, per_class=1, n_classes=3, seed=2, insole_frames=10, pose_frames=12)
+    turned = rotate_about_z(w.pose, np.full(w.pose.shape[:2], 1.234))
+    np.testing.assert_allclose(skeleton_features(turned), skeleton_features(w.pose), atol=1e-5)

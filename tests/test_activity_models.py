@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from humaps.models.activity_net import (ActivityNet, ActivityNetConfig, InsoleEncoder, PoseEncoder,
+from humaps.models.activity_net import (ActivityNet, ActivityNetConfig, InsoleEncoder, STGCNEncoder,
                                         SharedClassifier, Student, skeleton_adjacency)
 from humaps.skeleton import BONES
 
@@ -32,7 +32,7 @@ def test_insole_branches_are_independent():
 
 
 def test_pose_encoder_shapes_and_uses_graph():
-    enc = PoseEncoder(config=CFG)
+    enc = STGCNEncoder(config=CFG)
     assert enc(torch.randn(2, 24, 24, 3)).shape == (2, 10)
     a = skeleton_adjacency()
     assert a.shape == (24, 24) and np.allclose(a, a.T)

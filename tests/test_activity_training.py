@@ -1,12 +1,12 @@
 """The four training strategies of section 7.1 on tiny synthetic windows."""
-import dataclasses
-
 import numpy as np
 import pytest
+from fakes import make_fake_windows
 
-from humaps.config import resolve
+from humaps.config import resolve, update
 from humaps.experiments.activity_config import PRESETS, ActivityConfig
-from humaps.training.activity import Normalizer, downsample, fit_strategy, make_fake_windows
+from humaps.skeleton import rotate_about_z
+from humaps.training.activity import InputTransform, downsample, fit_strategy
 
 N_CLASSES = 5
 
@@ -21,23 +21,27 @@ def data():
 
 @pytest.fixture(scope="module")
 def cfg():
-    return dataclasses.replace(resolve("activity", "smoke"), epochs=12, lr=1e-2, progress=False,
-                               insole_frame_step=2, pose_frame_step=2)
+    c = update(resolve("activity", "smoke"), epochs=12, lr=1e-2, insole_frame_step=2, pose_frame_step=2,
+               n_classes=N_CLASSES)
+    return c
+
+
+def fit(strategy, w, tr, cfg, **kw):
+    kw = {"alpha": 0.5, "distill_loss": "mse", "seed": 0} | kw
+    return fit_strategy(strategy, insole=w.insole[tr], pose=w.pose[tr], labels=w.label[tr], model_cfg=cfg.model,
+                        train_cfg=cfg.train, **kw)
 
 
 @pytest.fixture(scope="module")
 def teacher(data, cfg):
     w, tr, _ = data
-    return fit_strategy("skeleton", insole=None, pose=w.pose[tr], labels=w.label[tr], config=cfg, seed=0,
-                        n_classes=N_CLASSES)
+    return fit("skeleton", w, tr, cfg)
 
 
 @pytest.mark.parametrize("strategy", ["insoles", "skeleton", "concat", "student_teacher"])
 def test_each_strategy_beats_chance(strategy, data, cfg, teacher):
     w, tr, te = data
-    model = teacher if strategy == "skeleton" else fit_strategy(
-        strategy, insole=w.insole[tr], pose=w.pose[tr], labels=w.label[tr], config=cfg, seed=0,
-        teacher=teacher if strategy == "student_teacher" else None, n_classes=N_CLASSES)
+    model = teacher if strategy == "skeleton" else fit(strategy, w, tr, cfg, teacher=teacher)
     uses_pose = strategy in ("skeleton", "concat")
     pred = model.predict(w.insole[te], w.pose[te] if uses_pose else None)
     assert pred.shape == (te.sum(),)
@@ -48,9 +52,8 @@ def test_each_strategy_beats_chance(strategy, data, cfg, teacher):
 
 def test_student_uses_insoles_only_at_inference(data, cfg, teacher):
     w, tr, te = data
-    student = fit_strategy("student_teacher", insole=w.insole[tr], pose=w.pose[tr], labels=w.label[tr],
-                           config=cfg, seed=0, teacher=teacher, n_classes=N_CLASSES)
-    assert student.normalizer.pose_mean is None  # it keeps no pose statistics
+    student = fit("student_teacher", w, tr, cfg, teacher=teacher)
+    assert student.inputs.pose_norm is None  # it keeps no pose statistics
     assert not hasattr(student.model, "pose_encoder")
     a = student.predict(w.insole[te], None)
     b = student.predict(w.insole[te], np.full_like(w.pose[te], np.nan))  # poses are ignored
@@ -61,24 +64,23 @@ def test_student_uses_insoles_only_at_inference(data, cfg, teacher):
 
 def test_student_is_deterministic_and_alpha_matters(data, cfg, teacher):
     w, tr, te = data
-    kw = dict(insole=w.insole[tr], pose=w.pose[tr], labels=w.label[tr], config=cfg, seed=3, teacher=teacher,
-              n_classes=N_CLASSES)
-    a = fit_strategy("student_teacher", alpha=0.5, **kw)
-    b = fit_strategy("student_teacher", alpha=0.5, **kw)
-    c = fit_strategy("student_teacher", alpha=0.75, distill_loss="kl", **kw)
+    a = fit("student_teacher", w, tr, cfg, seed=3, teacher=teacher)
+    b = fit("student_teacher", w, tr, cfg, seed=3, teacher=teacher)
+    c = fit("student_teacher", w, tr, cfg, seed=3, teacher=teacher, alpha=0.75, distill_loss="kl")
     assert a.history == b.history
     assert np.array_equal(a.logits(w.insole[te]), b.logits(w.insole[te]))
     assert a.history != c.history
 
 
-def test_normalizer_uses_training_windows_only(data):
+def test_input_transform_uses_training_windows_only(data, cfg):
     w, tr, _ = data
-    n = Normalizer.fit(insole=w.insole[tr], pose=w.pose[tr], insole_frame_step=2, pose_frame_step=3)
+    train_cfg = update(cfg, insole_frame_step=2, pose_frame_step=3).train
+    n = InputTransform.fit(insole=w.insole[tr], pose=w.pose[tr], config=train_cfg)
     x = n.insole(w.insole[tr]).numpy()
     assert np.allclose(x.mean(axis=(0, 1)), 0, atol=1e-4) and np.allclose(x.std(axis=(0, 1)), 1, atol=1e-3)
     assert n.pose(w.pose[:2]).shape == (2, 48, 24, 3)
-    moved = Normalizer.fit(insole=w.insole[tr] + 5, pose=None, insole_frame_step=2, pose_frame_step=3)
-    assert not np.allclose(moved.insole_mean, n.insole_mean)
+    moved = InputTransform.fit(insole=w.insole[tr] + 5, pose=None, config=train_cfg)
+    assert not np.allclose(moved.insole_norm.mean, n.insole_norm.mean)
     with pytest.raises(ValueError, match=r"insole windows must be \(N, T, 38\)"):
         n.insole(w.insole[:, :, :30])
 
@@ -91,19 +93,30 @@ def test_downsample_averages_frames():
 def test_bad_inputs_named(data, cfg):
     w, tr, _ = data
     with pytest.raises(ValueError, match="unknown strategy"):
-        fit_strategy("imu", insole=w.insole, pose=w.pose, labels=w.label, config=cfg, seed=0)
+        fit("imu", w, tr, cfg)
     with pytest.raises(ValueError, match="labels must be"):
-        fit_strategy("insoles", insole=w.insole, pose=None, labels=w.label + 100, config=cfg, seed=0)
+        fit_strategy("insoles", insole=w.insole, pose=None, labels=w.label + 100, model_cfg=cfg.model,
+                     train_cfg=cfg.train, seed=0)
+    with pytest.raises(ValueError, match="needs alpha"):
+        fit("student_teacher", w, tr, cfg, alpha=None)
 
 
 def test_profiles_resolve_and_check_fields():
     for profile in ("smoke", "book", "paper"):
-        c = resolve("activity", profile)
-        assert c.net_config().n_classes == 30
+        assert resolve("activity", profile).model.n_classes == 30
     paper = ActivityConfig()
     assert (paper.alpha, paper.alphas, paper.folds) == (0.5, (0.25, 0.5, 0.75), "loso")
     assert set(PRESETS) == {"smoke", "book", "paper"} and PRESETS["paper"] == {}
-    with pytest.raises(AssertionError, match="folds"):
+    with pytest.raises(ValueError, match="folds"):
         ActivityConfig(folds="many")
     with pytest.raises(ValueError, match="unknown distillation loss"):
         ActivityConfig(distill_loss="l2")
+
+
+def test_pose_windows_are_turned_to_face_the_same_way(data, cfg):
+    w, tr, _ = data
+    inputs = InputTransform.fit(insole=None, pose=w.pose[tr], config=cfg.train)
+    turned = rotate_about_z(w.pose, np.full(w.pose.shape[:2], -2.0))  # the whole cohort faces elsewhere
+    np.testing.assert_allclose(inputs.pose(turned).numpy(), inputs.pose(w.pose).numpy(), atol=1e-4)
+    kept = InputTransform.fit(insole=None, pose=w.pose[tr], config=update(cfg, pose_heading="keep").train)
+    assert not np.allclose(kept.pose(turned).numpy(), kept.pose(w.pose).numpy(), atol=1e-2)

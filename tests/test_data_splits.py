@@ -1,26 +1,29 @@
-"""Subject-wise splits: disjoint, deterministic, every subject tested exactly once."""
+"""Subject-wise folds: disjoint, deterministic, every subject tested exactly once."""
 from collections import Counter
 
-from humaps.data.splits import grouped_loso, kfold_subjects, loso
+import pytest
+
+from humaps.data.splits import subject_folds
 
 SUBJ = [f"S{i:02d}" for i in range(1, 33)]
 
 
-def _check(folds):
-    tested = Counter(s for _, test in folds for s in test)
-    assert tested == Counter(SUBJ)
-    for train, test in folds:
-        assert not set(train) & set(test) and set(train) | set(test) == set(SUBJ)
+@pytest.mark.parametrize("n_folds", [2, 4, 5, "loso"])
+def test_every_subject_is_tested_exactly_once(n_folds):
+    folds = subject_folds(SUBJ * 3, n_folds, seed=3)
+    assert Counter(s for fold in folds for s in fold) == Counter(SUBJ)
 
 
-def test_kfold():
-    f = kfold_subjects(SUBJ, 4, seed=3)
-    _check(f)
-    assert [len(t) for _, t in f] == [8, 8, 8, 8] and f == kfold_subjects(SUBJ, 4, seed=3)
+def test_folds_are_balanced_and_deterministic():
+    folds = subject_folds(SUBJ, 4, seed=3)
+    assert [len(f) for f in folds] == [8, 8, 8, 8] and folds == subject_folds(SUBJ, 4, seed=3)
+    assert folds != subject_folds(SUBJ, 4, seed=4)
 
 
-def test_loso_and_grouped():
-    _check(loso(SUBJ))
-    g = grouped_loso(SUBJ, 5)
-    assert len(g) == 5
-    _check([fold for group in g for fold in group])
+def test_loso_is_one_subject_per_fold_in_id_order():
+    assert subject_folds(SUBJ[::-1], "loso") == [(s,) for s in SUBJ]
+
+
+def test_too_many_folds_is_an_error():
+    with pytest.raises(ValueError, match="needs 2"):
+        subject_folds(SUBJ[:3], 4)

@@ -1,11 +1,12 @@
-"""Features, the paper's 3-second window rule (exact counts), pose sequences and the train-only normaliser."""
+"""Features, the paper's 3-second window rule (exact counts) and pose sequences in both frames."""
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 
 from humaps.actions import CLASS_INDEX
-from humaps.data.features import Normaliser, activity_windows, insole_features, pose_sequences, window_decisions
+from humaps.data.features import activity_windows, insole_features, pose_sequences, window_decisions
+from humaps.skeleton import INDEX, pelvis_centred
 from humaps.recordings import InsoleRecording, MocapRecording
 
 
@@ -86,10 +87,32 @@ def test_pose_sequences_common_grid():
     np.testing.assert_allclose(ps.J[:, :, 1, 2], 1.0, atol=1e-6)
 
 
-def test_normaliser_uses_train_stats_only():
-    r = np.random.default_rng(0)
-    train, test = r.normal(5, 2, (100, 30, 4)), r.normal(50, 20, (10, 30, 4))
-    z = Normaliser().fit(train)
-    np.testing.assert_allclose(z.transform(train).mean(axis=(0, 1)), 0, atol=1e-4)
-    np.testing.assert_allclose(z.mean, train.mean(axis=(0, 1)), rtol=1e-5)
-    assert z.transform(test).mean() > 5                                      # test is not re-centred
+def test_pose_sequences_keep_the_yaw_that_recovers_the_paper_frame():
+    tr = trial(duration=6.0, segments=[(0, 6, "Walking")])
+    t = tr.mocap.time
+    yaw = 0.3 * t  # the body turns at 0.3 rad/s
+    lr = np.stack([np.cos(yaw), np.sin(yaw)], axis=-1) * 0.1  # hips' left→right axis
+    tr.mocap.positions[:, INDEX["RightUpLeg"], :2] += lr
+    tr.mocap.positions[:, INDEX["LeftUpLeg"], :2] -= lr
+    tr.mocap.positions[:, INDEX["Head"], 1] += 0.2  # something in front of the body, in the world frame
+    ps = pose_sequences([tr], fs_hz=50, window_s=1.0, stride_s=1.0)
+    # heading-normalised: the hips always lie on the x axis
+    np.testing.assert_allclose(ps.J[:, :, INDEX["RightUpLeg"], 1], 0, atol=1e-6)
+    assert (ps.J[:, :, INDEX["RightUpLeg"], 0] > 0).all()
+    # the paper's frame comes back from J and yaw
+    t0 = ps.t0[0] + np.arange(50) / 50 - tr.mocap_offset_s
+    expected = pelvis_centred(np.stack([np.interp(t0, t, tr.mocap.positions[:, j, k])
+                                        for j in range(24) for k in range(3)], -1).reshape(50, 24, 3))
+    np.testing.assert_allclose(ps.J_paper[0], expected, atol=1e-5)
+
+
+def test_relative_yaw_unwraps_and_removes_the_window_mean():
+    from humaps.data.features import relative_yaw
+
+    A = np.zeros((1, 5, 18), np.float32)
+    A[0, :, 7] = [170, 179, -172, -165, -160]  # the left yaw crosses ±180 while turning +10°/frame
+    A[0, :, 10] = 42.0  # the right foot does not turn: its arbitrary absolute yaw disappears
+    out = relative_yaw(A)
+    np.testing.assert_allclose(np.diff(out[0, :, 7]), [9, 9, 7, 5], atol=1e-4)
+    assert abs(out[0, :, 7].mean()) < 1e-4 and np.allclose(out[0, :, 10], 0)
+    np.testing.assert_array_equal(out[..., :7], A[..., :7])

@@ -77,7 +77,7 @@ def test_moticon_bad_input(tmp_path, case, line, needle):
     elif case == "truncated":
         L = L[:28]; L[27] = L[27][:30]
     elif case == "wrong_rate":
-        L = L[:9] + ["\t".join([f"{i * 0.02:.2f}"] + r.split("\t")[1:]) for i, r in enumerate(L[9:29])]
+        L = L[:9] + ["\t".join([f"{i * 0.02:.2f}"] + r.split("\t")[1:]) for i, r in enumerate(L[9:29])] + [""]
     elif case == "time_backwards":
         c = L[14].split("\t"); c[0] = "0.01"; L[14] = "\t".join(c)
     elif case == "missing_column":

@@ -1,6 +1,5 @@
 """The notebook sources: TOC ↔ files, papermill parameters cells, no logic shared between notebooks."""
 import ast
-import dataclasses
 import re
 from collections import Counter
 from pathlib import Path
@@ -27,13 +26,13 @@ def test_only_jupytext_sources_are_tracked():
 
 
 def _sections(source: str) -> list[str]:
-    match = re.search(r"collect\(globals\(\)((?:,\s*\"\w+\")*)", source)
-    assert match, "each notebook resolves its parameters with humaps.config.collect(globals(), ...)"
+    match = re.search(r"chapter\.setup\(globals\(\)((?:,\s*\"\w+\")*)", source)
+    assert match, "each notebook resolves its parameters with humaps.chapter.setup(globals(), ...)"
     return re.findall(r"\"(\w+)\"", match.group(1))
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_parameters_cell_lists_profile_and_every_field(name):
+def test_parameters_cell_holds_the_run_parameters_only(name):
     source = (BOOK / f"{name}.py").read_text()
     nb = jupytext.reads(source, fmt="py:percent")
     cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
@@ -43,10 +42,10 @@ def test_parameters_cell_lists_profile_and_every_field(name):
         assert isinstance(node, ast.Assign), f"{name}: the parameters cell holds assignments only"
         assigned[node.targets[0].id] = ast.literal_eval(node.value)
     assert assigned.get("profile") in config.PROFILES
-    sections = _sections(source)
-    expected = set(config.parameter_names(*sections)) | {"profile"}
-    assert set(assigned) == expected, f"{name}: parameters cell must list exactly {sorted(expected)}"
-    assert all(v is None for k, v in assigned.items() if k != "profile"), "fields default to None (= profile)"
+    # a chapter that reads the cohort takes `recordings`; hyperparameters come through papermill -p
+    expected = {"profile", "recordings"} if "cohort" in _sections(source) else {"profile"}
+    assert set(assigned) == expected, f"{name}: parameters cell must be exactly {sorted(expected)}"
+    assert assigned.get("recordings") is None
 
 
 def test_no_function_is_defined_in_two_notebooks():

@@ -49,3 +49,16 @@ def test_bad_arguments_are_named():
         FootGraph(side="middle")
     with pytest.raises(ValueError, match="size"):
         FootGraph(size=12)
+
+
+@pytest.mark.parametrize("graph", [FootGraph(), FootGraph(rule="knn", k=3), SkeletonGraph(),
+                                   SkeletonGraph(without_arms=True)], ids=repr)
+def test_edge_index_and_adjacency_equal_torch_geometric(graph):
+    from torch_geometric.utils import add_self_loops, coalesce, to_dense_adj, to_undirected
+
+    n = graph.n_nodes
+    assert torch.equal(graph.edge_index, coalesce(to_undirected(graph.edge_index.flip(0), num_nodes=n), num_nodes=n))
+    loops, _ = add_self_loops(graph.edge_index, num_nodes=n)
+    a = to_dense_adj(loops, max_num_nodes=n)[0]
+    d = a.sum(1).pow(-0.5)
+    assert torch.allclose(graph.normalized_adjacency(), d[:, None] * a * d[None], atol=1e-7)

@@ -1,5 +1,6 @@
 """Pose model, dense GCN layer, cycle networks and losses: shapes, equivalence, gradients."""
 import pytest
+import numpy as np
 import torch
 from torch_geometric.nn import GCNConv
 
@@ -7,6 +8,7 @@ from humaps.graphs import FootGraph, SkeletonGraph
 from humaps.losses import TERMS, joint_angles, mpjae_loss, mpjpe_loss, total_loss
 from humaps.models.cycle_nets import AccelNet, PressNet
 from humaps.models.graph_conv import DenseGCNLayer
+from humaps.data.normalise import Normaliser
 from humaps.models.pose_net import PoseNet, PoseNetConfig
 from humaps.experiments.model_summary import pose_model_summary, summary
 
@@ -36,8 +38,8 @@ def test_pose_net_shapes_and_inference_without_pose():
     assert out["z_pose"].shape == (3, 20, cfg.d_model) and out["joints_from_pose"].shape == (3, 20, 24, 3)
     assert set(model(P, A)) == {"joints", "z"}  # inference: no pose encoder
     # the zero-initialised decoder starts from the (training) mean pose
-    model.set_normalisation({"p_mean": torch.zeros(32), "p_std": torch.ones(32), "a_mean": torch.zeros(18),
-                             "a_std": torch.ones(18), "joint_mean": torch.ones(24, 3)})
+    model.set_normalisation(pressure=Normaliser(np.zeros(32), np.ones(32)), aux=Normaliser(np.zeros(18), np.ones(18)),
+                            joint_mean=np.ones((24, 3)))
     assert torch.allclose(model(P, A)["joints"], torch.ones(3, 20, 24, 3))
     with pytest.raises(ValueError, match="A \\(B,T,18\\)"):
         model(P, A[..., :17])

@@ -2,11 +2,15 @@
 import numpy as np
 import pytest
 
+from humaps.constants import G
 from humaps.sim.actions import ACTION_NAMES, ACTIONS, CATEGORIES, DURATIONS
 from humaps.sim.anthropometry import sample_subjects
 from humaps.sim.config import CohortConfig
-from humaps.sim.kinematics import body_com, contact_points, euler_to_quat, forward_kinematics
-from humaps.sim.motions_base import place, quiet_stance
+from humaps.sim.foot import contact_points
+from humaps.sim.kinematics import body_com, forward_kinematics
+from humaps.sim.placement import place
+from humaps.sim.quaternions import euler_to_quat, qmul
+from humaps.sim.stance import quiet_stance
 from humaps.sim.trials import PROGRAMS, build_trial, mocap_from_motion, perform
 from humaps.skeleton import BONES, INDEX, N_JOINTS
 
@@ -63,7 +67,7 @@ def test_every_class_is_finite_and_in_duration_range(subject, name):
     assert lo - 1.5 <= dur <= hi + 1.5, (name, dur)
     pos, rot, com = place(subject, m.angles, 0.3, m.ground, m.flights, FS, stance=m.stance)
     assert np.isfinite(pos).all() and np.isfinite(rot).all() and np.isfinite(com).all()
-    cp = contact_points(pos, rot, subject)
+    cp = contact_points(pos, rot, subject.foot)
     # no contact point below its ground; the body never teleports
     assert (cp[..., 2] - m.ground[:, :, None]).min() > -1e-9
     assert np.abs(np.diff(pos[:, 0], axis=0)).max() * FS < 6.0, name
@@ -83,7 +87,7 @@ def test_bone_lengths_constant_and_quaternions_unit(subject):
 def test_planted_feet_do_not_slide(subject, name):
     m = perform(subject, name, np.random.default_rng(2), FS)
     pos, rot, _ = place(subject, m.angles, 1.0, m.ground, m.flights, FS)
-    cp = contact_points(pos, rot, subject)
+    cp = contact_points(pos, rot, subject.foot)
     on = (cp[1:, ..., 2] < 1e-3) & (cp[:-1, ..., 2] < 1e-3)
     step = np.linalg.norm(np.diff(cp[..., :2], axis=0), axis=-1)
     assert on.any() and step[on].max() < 0.003  # < 3 mm per frame, i.e. no sliding
@@ -92,7 +96,7 @@ def test_planted_feet_do_not_slide(subject, name):
 def test_stance_foot_planted_in_walking(subject):
     m = perform(subject, "Walking", np.random.default_rng(5), FS)
     pos, rot, _ = place(subject, m.angles, 0.0, m.ground, m.flights, FS, stance=m.stance)
-    cp = contact_points(pos, rot, subject)
+    cp = contact_points(pos, rot, subject.foot)
     single = (m.stance.sum(1) == 1)
     foot = np.argmax(m.stance, axis=1)
     low = cp[np.arange(len(foot)), foot, :, 2].argmin(-1)  # the stance foot's lowest point
@@ -107,7 +111,7 @@ def test_stance_foot_planted_in_walking(subject):
 def test_com_inside_base_of_support_in_quiet_stance(subject):
     a = quiet_stance(subject, 400, FS, np.random.default_rng(0))
     pos, rot, com = place(subject, a.a, 0.0, np.zeros((400, 2)), [], FS)
-    cp = contact_points(pos, rot, subject)[..., :2].reshape(400, -1, 2)
+    cp = contact_points(pos, rot, subject.foot)[..., :2].reshape(400, -1, 2)
     lo, hi = cp.min(1), cp.max(1)
     assert ((com[:, :2] > lo) & (com[:, :2] < hi)).all()
     np.testing.assert_allclose(com, body_com(pos, rot, subject.seg_com, subject.seg_mass_kg), rtol=1e-9, atol=1e-12)
@@ -163,11 +167,11 @@ def test_hand_reaches_the_floor_and_takes_load(subject, name, joint):
 def test_jumps_have_a_ballistic_flight(subject, name, v):
     m = perform(subject, name, np.random.default_rng(6), 200.0)
     pos, rot, com = place(subject, m.angles, 0.0, m.ground, m.flights, 200.0, stance=m.stance)
-    cp = contact_points(pos, rot, subject)
+    cp = contact_points(pos, rot, subject.foot)
     air = (cp[..., 2] > 0.003).all((1, 2))
     assert 0.2 < air.sum() / 200.0 < 0.8                      # flight time of a real jump
     acc = np.diff(com[air, 2], 2) * 200.0 ** 2
-    np.testing.assert_allclose(np.median(acc), -9.81, atol=0.3)  # free fall while airborne
+    np.testing.assert_allclose(np.median(acc), -G, atol=0.3)  # free fall while airborne
     travel = np.linalg.norm(com[-1, :2] - com[0, :2])
     assert travel < v if v is not None else travel > 0.3
 
@@ -183,7 +187,6 @@ def test_pose_from_angles_matches_quaternion_fk(subject):
     q = euler_to_quat(np.deg2rad(ang))
     h = 0.7
     yaw = np.array([np.cos(h / 2), 0.0, 0.0, np.sin(h / 2)])
-    from humaps.sim.kinematics import qmul
     q[:, 0] = qmul(np.broadcast_to(yaw, q[:, 0].shape), q[:, 0])
     pos, rot = forward_kinematics(subject.offsets, q)
     p2, r2, c2 = pose_from_angles(subject.offsets, ang, h, subject.seg_com, subject.seg_mass_kg)
@@ -214,8 +217,7 @@ def test_mocap_resampling_matches_per_channel_interpolation(subject, offset_s, r
 
 def test_foot_roll_is_about_the_foot_own_long_axis():
     """The Rz·Ry·Rx angles Angles.leg writes equal rolling the already pitched foot: Rx(pitch)·Ry(roll)."""
-    from humaps.sim.kinematics import qmul
-    from humaps.sim.motions_base import _roll_about_foot
+    from humaps.sim.angles import _roll_about_foot
 
     pitch, roll = np.array([-54.0, -20.0, 0.0, 14.0]), np.array([16.0, -8.0, 5.0, 0.0])
     p, r, y = _roll_about_foot(pitch, roll)

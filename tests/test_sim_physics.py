@@ -2,13 +2,17 @@
 import numpy as np
 import pytest
 
+from humaps.constants import G
 from humaps.insole import PRESSURE_MAX, PRESSURE_STEP, areas_cm2
 from humaps.sim import physics, pressure
+from humaps.sim.foot import FootGeometry
 from humaps.sim.insoles import simulate_insoles
 from humaps.sim.motion import BodyMotion
 from humaps.skeleton import INDEX
 
-FS, MASS, SIZE, G = 200.0, 70.0, 5, 9.81
+FS, MASS, SIZE = 200.0, 70.0, 5
+#: the feet of :func:`stance_motion`: ankle 7 cm and ToeBase 2 cm above the sole, 14 cm apart
+FOOT = FootGeometry(heel_back_m=0.05, ankle_height_m=0.07, toe_length_m=0.07, toe_height_m=0.02)
 
 
 def stance_motion(n=400, *, lift_right=0.0, com_x=0.0, drop=None) -> BodyMotion:
@@ -23,13 +27,13 @@ def stance_motion(n=400, *, lift_right=0.0, com_x=0.0, drop=None) -> BodyMotion:
     com = np.tile([com_x, 0.04, 0.95], (n, 1))
     if drop is not None:                        # whole body falling from `drop` m above the ground
         t = np.arange(n) / FS
-        dz = drop - 0.5 * G * t ** 2 * 0.05     # slow enough to stay airborne over the clip
+        dz = drop - 0.5 * G * t ** 2 * 0.01     # slow enough for the feet to stay ≥ 0.1 m up over 2 s
         pos[..., 2] += dz[:, None]
         com[:, 2] += dz
-        com[:, 2] -= 0.5 * G * t ** 2 * 0.95    # the COM itself is in free fall
+        com[:, 2] -= 0.5 * G * t ** 2 * 0.99    # the COM itself is in free fall
     rot = np.zeros((n, 24, 4))
     rot[..., 0] = 1.0
-    return BodyMotion(fs=FS, positions=pos, rotations=rot, com=com, ground_height=np.zeros((n, 2)))
+    return BodyMotion(fs=FS, positions=pos, rotations=rot, com=com, ground_height=np.zeros((n, 2)), foot=FOOT)
 
 
 def test_quiet_stance_splits_body_weight_evenly():

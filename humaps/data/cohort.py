@@ -23,7 +23,7 @@ from tqdm import tqdm  # text bars: the executed notebooks have no widget front 
 
 from humaps.cache import cache_dir, key_digest
 from humaps.config import resolve
-from humaps.data.store import Trial, load_cohort, write_trial
+from humaps.data.store import Trial, write_trial
 from humaps.io.manifest import write_manifest
 from humaps.sim.anthropometry import sample_subjects, subjects_table
 from humaps.sim.cohort import trial_rng
@@ -115,12 +115,6 @@ def ensure_written(cfg: CohortConfig, *, progress: bool = True) -> Path:
     (tmp / COMPLETE).write_text(f"written in {time.perf_counter() - t0:.1f} s\n")
     tmp.replace(directory)
     return directory
-
-
-def load(cfg: CohortConfig, *, progress: bool = True) -> tuple[pd.DataFrame, list[Trial]]:
-    """(subjects table, trials read back from the device files) for ``cfg``."""
-    directory = ensure_written(cfg, progress=progress)
-    return subjects_frame(cfg), load_cohort(directory)
 
 
 def simulate_to_directory(*, profile: str, out_dir: Path) -> Path:

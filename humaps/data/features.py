@@ -1,10 +1,11 @@
-"""The paper's per-frame features, pose sequences, activity windows and the train-only normaliser.
+"""The paper's per-frame features, the pose model's sequences and the classifier's windows.
 
-Per insole frame (section 3.1):
+Per insole frame (section 3.1; layouts in :mod:`humaps.data.channels`):
 - P_t ∈ R^32: pressure cells 1–16 of the left insole, then the right (N/cm²);
-- A_t ∈ R^18: [acc L xyz (g), acc R xyz, pitch/yaw/roll L (deg), pitch/yaw/roll R,
-  COP L x,y, COP R x,y, total force L, R (N)];
-- J_t ∈ R^72: 24 joints × xyz in metres, pelvis-centred (optionally heading-normalised).
+- A_t ∈ R^18: acceleration, AHRS orientation, centre of pressure, total force;
+- J_t ∈ R^72: 24 joints × xyz in metres, pelvis-centred. The pose sequences keep J
+  heading-normalised (the root's yaw removed frame by frame) and that yaw beside it,
+  so both the frame the insoles can explain and the paper's frame are at hand.
 Classification inputs per frame: pressure 32, COP 4 (L x,y, R x,y), force 2 → 38
 channels over T = 300 at 100 Hz, and 24 joints over T = 360 at 120 Hz.
 
@@ -20,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from humaps.actions import CATEGORIES, CATEGORY_OF, CLASS_INDEX
+from humaps.data.channels import AUX, AUX_YAW, CLASSIFIER, N_AUX, N_CLASSIFIER
 from humaps.data.sync import fill_short_gaps, interp
 from humaps.io.orientation import foot_orientation
-from humaps.skeleton import heading_normalised, pelvis_centred
+from humaps.skeleton import heading_angle, pelvis_centred, rotate_about_z
 
 
 # ----------------------------------------------------------------------------- frames
@@ -31,14 +33,16 @@ def insole_features(rec, orientation: np.ndarray | None = None) -> tuple[np.ndar
     n = rec.n_frames
     pyr = foot_orientation(rec) if orientation is None else orientation
     P = rec.pressure.reshape(n, 32)
-    A = np.concatenate([rec.acceleration.reshape(n, 6), pyr.reshape(n, 6), rec.cop.reshape(n, 4),
-                        rec.total_force.reshape(n, 2)], axis=1)
-    C = np.concatenate([P, rec.cop.reshape(n, 4), rec.total_force.reshape(n, 2)], axis=1)
+    A = np.empty((n, N_AUX))
+    A[:, AUX["acceleration"]] = rec.acceleration.reshape(n, 6)
+    A[:, AUX["orientation"]] = pyr.reshape(n, 6)
+    A[:, AUX["cop"]] = rec.cop.reshape(n, 4)
+    A[:, AUX["force"]] = rec.total_force.reshape(n, 2)
+    C = np.empty((n, N_CLASSIFIER))
+    C[:, CLASSIFIER["pressure"]] = P
+    C[:, CLASSIFIER["cop"]] = rec.cop.reshape(n, 4)
+    C[:, CLASSIFIER["force"]] = rec.total_force.reshape(n, 2)
     return P, A, C
-
-
-def _pose(positions: np.ndarray, heading: bool) -> np.ndarray:
-    return heading_normalised(positions) if heading else pelvis_centred(positions)
 
 
 def _frame_labels(ann: pd.DataFrame, t: np.ndarray) -> np.ndarray:
@@ -49,18 +53,39 @@ def _frame_labels(ann: pd.DataFrame, t: np.ndarray) -> np.ndarray:
     return lab
 
 
+def relative_yaw(A: np.ndarray) -> np.ndarray:
+    """A (N, T, 18) windows with each foot's AHRS yaw (deg) unwrapped along the window and taken
+    relative to the window's mean; the other channels unchanged.
+
+    Why: the yaw an orientation filter integrates from the gyroscope starts at an arbitrary value
+    and drifts (no magnetometer), so its absolute value carries no information; how it changes
+    within the window (the foot turning) does. Unwrapping removes the ±180° jumps.
+    """
+    out = np.array(A, dtype=np.float32, copy=True)
+    for c in AUX_YAW:
+        yaw = np.degrees(np.unwrap(np.radians(A[:, :, c].astype(np.float64)), axis=1))
+        out[:, :, c] = yaw - yaw.mean(axis=1, keepdims=True)
+    return out
+
+
 # ----------------------------------------------------------------------------- pose sequences
 @dataclass
 class PoseSequences:
     """Windows for 3D pose estimation on one grid at ``fs`` Hz (float32).
 
-    P (N,T,32), A (N,T,18), J (N,T,24,3) m; subject/label/trial (N,) str; t0 (N,) s
-    on the insole clock; ``dropped_gaps`` windows excluded for long mocap gaps.
+    P (N,T,32) N/cm², A (N,T,18) (:mod:`humaps.data.channels`; yaw relative to the window,
+    :func:`relative_yaw`); J (N,T,24,3) m,
+    pelvis-centred and heading-normalised (the body faces +y in every frame);
+    yaw (N,T) rad, the root yaw that normalisation removed, so
+    ``rotate_about_z(J, yaw)`` is the paper's pelvis-centred frame;
+    subject/label/trial (N,) str; t0 (N,) s on the insole clock;
+    ``dropped_gaps`` windows excluded for long mocap gaps.
     """
 
     P: np.ndarray
     A: np.ndarray
     J: np.ndarray
+    yaw: np.ndarray
     subject: np.ndarray
     label: np.ndarray
     trial: np.ndarray
@@ -68,13 +93,28 @@ class PoseSequences:
     fs: float
     dropped_gaps: int = 0
 
+    def __len__(self) -> int:
+        return len(self.P)
+
+    def take(self, idx: np.ndarray) -> "PoseSequences":
+        """The windows ``idx`` (same fs; ``dropped_gaps`` kept as the whole set's count)."""
+        return PoseSequences(P=self.P[idx], A=self.A[idx], J=self.J[idx], yaw=self.yaw[idx],
+                             subject=self.subject[idx], label=self.label[idx], trial=self.trial[idx],
+                             t0=self.t0[idx], fs=self.fs, dropped_gaps=self.dropped_gaps)
+
+    @property
+    def J_paper(self) -> np.ndarray:
+        """(N,T,24,3) m: the poses in the paper's frame (pelvis-centred, heading kept)."""
+        return rotate_about_z(self.J, self.yaw).astype(np.float32)
+
 
 def pose_sequences(trials, *, fs_hz: float = 100.0, window_s: float = 1.0, stride_s: float = 0.5,
-                   heading: bool = False, max_gap_s: float = 0.1) -> PoseSequences:
+                   max_gap_s: float = 0.1) -> PoseSequences:
     """Slide ``window_s`` windows with ``stride_s`` over each trial's insole/mocap overlap, both streams on one grid."""
     T = int(round(window_s * fs_hz))
-    assert T >= 1 and stride_s > 0, f"bad window {window_s} s / stride {stride_s} s at {fs_hz} Hz"
-    out = {k: [] for k in ("P", "A", "J", "subject", "label", "trial", "t0")}
+    if T < 1 or stride_s <= 0:
+        raise ValueError(f"bad window {window_s} s / stride {stride_s} s at {fs_hz} Hz")
+    out = {k: [] for k in ("P", "A", "J", "yaw", "subject", "label", "trial", "t0")}
     dropped = 0
     for tr in trials:
         ins, mo = tr.insole, tr.mocap
@@ -86,23 +126,26 @@ def pose_sequences(trials, *, fs_hz: float = 100.0, window_s: float = 1.0, strid
         if starts.size == 0:
             continue
         tg = starts[:, None] + np.arange(T)[None, :] / fs_hz          # (W, T)
-        J = _pose(interp(tm, pos, tg), heading)                        # (W, T, 24, 3)
+        J = pelvis_centred(interp(tm, pos, tg))                        # (W, T, 24, 3)
         ok = ~np.isnan(J).any(axis=(1, 2, 3))
         dropped += int((~ok).sum())
+        J = J[ok]
+        yaw = heading_angle(J)                                         # (W, T)
         labels = _frame_labels(tr.annotations, tg[ok])
         maj = [pd.Series(r[r != ""]).mode().iloc[0] if (r != "").any() else "" for r in labels]
         n = int(ok.sum())
         out["P"].append(interp(ins.time, P, tg[ok]))
-        out["A"].append(interp(ins.time, A, tg[ok]))
-        out["J"].append(J[ok])
+        out["A"].append(relative_yaw(interp(ins.time, A, tg[ok])))
+        out["J"].append(rotate_about_z(J, -yaw))
+        out["yaw"].append(yaw)
         out["subject"] += [tr.subject] * n
         out["trial"] += [str(tr.trial_id)] * n
         out["label"] += maj
         out["t0"].append(starts[ok])
     cat = lambda k, shape: (np.concatenate(out[k]).astype(np.float32) if out[k] else np.zeros(shape, np.float32))
-    return PoseSequences(P=cat("P", (0, T, 32)), A=cat("A", (0, T, 18)), J=cat("J", (0, T, 24, 3)),
-                         subject=np.array(out["subject"], dtype=str), label=np.array(out["label"], dtype=str),
-                         trial=np.array(out["trial"], dtype=str),
+    return PoseSequences(P=cat("P", (0, T, 32)), A=cat("A", (0, T, N_AUX)), J=cat("J", (0, T, 24, 3)),
+                         yaw=cat("yaw", (0, T)), subject=np.array(out["subject"], dtype=str),
+                         label=np.array(out["label"], dtype=str), trial=np.array(out["trial"], dtype=str),
                          t0=np.concatenate(out["t0"]) if out["t0"] else np.zeros(0), fs=fs_hz, dropped_gaps=dropped)
 
 
@@ -204,29 +247,3 @@ def activity_windows(trials, *, insole_T: int = 300, mocap_T: int = 360, insole_
         label=np.array(buf["label"], dtype=np.int64), category=np.array(buf["category"], dtype=str),
         subject=np.array(buf["subject"], dtype=str), trial=np.array(buf["trial"], dtype=str),
         t0=cat("t0", (0,)), counts=pd.DataFrame(counts).T.rename_axis("category"))
-
-
-# ----------------------------------------------------------------------------- normalisation
-class Normaliser:
-    """Per-channel mean/std fitted on training data only, then applied to any split.
-
-    ``channel_dims`` trailing axes are channels (1 for (N,T,C), 2 for (N,T,24,3)).
-    """
-
-    def __init__(self, *, channel_dims: int = 1, eps: float = 1e-6):
-        assert channel_dims >= 1, "channel_dims must be ≥ 1"
-        self.channel_dims, self.eps = channel_dims, eps
-        self.mean = self.std = None
-
-    def fit(self, x_train: np.ndarray) -> "Normaliser":
-        axes = tuple(range(x_train.ndim - self.channel_dims))
-        self.mean = np.nanmean(x_train, axis=axes).astype(np.float32)
-        self.std = (np.nanstd(x_train, axis=axes) + self.eps).astype(np.float32)
-        return self
-
-    def transform(self, x: np.ndarray) -> np.ndarray:
-        assert self.mean is not None, "Normaliser.transform before fit (fit on the training folds only)"
-        return ((x - self.mean) / self.std).astype(np.float32)
-
-    def inverse(self, z: np.ndarray) -> np.ndarray:
-        return z * self.std + self.mean

@@ -3,10 +3,14 @@
 The real reference is the four Moticon OpenGo walking recordings shipped in the
 source distribution of ``moticon-opengo==1.0.3`` (``tests/testdata/*.txt`` and
 ``tests/testdata/walk_data_with_events/text_export.txt``; two people, insole
-sizes 7 and 3, 100 Hz). They are downloaded by a setup step and never committed:
+sizes 7 and 3, 100 Hz). They are downloaded by ``make setup`` and never committed:
 
     pip download --no-deps --no-binary :all: moticon-opengo==1.0.3
     → unpack into $HUMAPS_REAL_DATA (default <repo>/.cache/real/moticon_opengo-1.0.3/tests/testdata)
+    → copy the four files into $HUMAPS_REAL_RECORDINGS (default <repo>/.cache/real/recordings)
+      and draft its manifest: python -m humaps manifest .cache/real/recordings --unmatched subject
+
+The chapters read them from that folder like any recordings folder (:func:`real_walking_recordings`).
 
 Measured on those files (``python -m humaps.data.realism``):
 
@@ -45,34 +49,46 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from humaps.constants import G
 from humaps.recordings import InsoleRecording
 
 _REPO = Path(__file__).resolve().parents[2]
 DEFAULT_REAL_DIR = _REPO / ".cache" / "real" / "moticon_opengo-1.0.3" / "tests" / "testdata"
 REAL_FILES = ("230927_102114.txt", "230927_102137.txt", "230927_102231.txt",
               "walk_data_with_events/text_export.txt")
+#: the recordings folder ``make setup`` prepares from REAL_FILES: copies (the loader refuses links that
+#: leave a folder), ``walk_data_with_events/text_export.txt`` as ``walk_data_with_events.txt``, and the
+#: manifest drafted by ``python -m humaps manifest DIR --unmatched subject`` (one subject per file)
+DEFAULT_REAL_RECORDINGS = _REPO / ".cache" / "real" / "recordings"
 N_CURVE = 51                       # points of the time-normalised stance curve
 GAIT_STANCE_S = (0.3, 1.5)         # a stance outside this is quiet standing or a turn, not gait
 
 
 def real_data_dir() -> Path:
-    """Directory holding the real recordings ($HUMAPS_REAL_DATA or the default cache path)."""
+    """Directory holding the downloaded exports ($HUMAPS_REAL_DATA or the default cache path)."""
     return Path(os.environ.get("HUMAPS_REAL_DATA", DEFAULT_REAL_DIR))
 
 
-def real_walking_recordings() -> list[InsoleRecording]:
-    """The four real Moticon walking recordings; FileNotFoundError (saying how to get them) if absent."""
-    from humaps.io.moticon import read_moticon
+def real_recordings_dir() -> Path:
+    """The recordings folder of the four real exports ($HUMAPS_REAL_RECORDINGS or ``.cache/real/recordings``)."""
+    return Path(os.environ.get("HUMAPS_REAL_RECORDINGS", DEFAULT_REAL_RECORDINGS))
 
-    root = real_data_dir()
-    paths = [root / f for f in REAL_FILES]
-    missing = [str(p) for p in paths if not p.is_file()]
-    if missing:
+
+def real_walking_recordings() -> list[InsoleRecording]:
+    """The four real Moticon walking recordings, read like any recordings folder: through its manifest
+    and :func:`humaps.data.store.load_cohort` (no special loader). In manifest order (that of
+    :data:`REAL_FILES`). FileNotFoundError, saying how to prepare the folder, when it is absent."""
+    from humaps.data.store import load_cohort
+    from humaps.io.manifest import TRIALS_CSV
+
+    root = real_recordings_dir()
+    if not (root / TRIALS_CSV).is_file():
         raise FileNotFoundError(
-            f"real Moticon recordings not found: {missing}. Run "
-            "`pip download --no-deps --no-binary :all: moticon-opengo==1.0.3` and unpack it so that "
-            f"its tests/testdata directory is {root} (or set HUMAPS_REAL_DATA to where it is)")
-    return [read_moticon(p) for p in paths]
+            f"real Moticon recordings folder not prepared: {root / TRIALS_CSV} is missing. Run `make setup`: it "
+            "downloads moticon-opengo==1.0.3's source (`pip download --no-deps --no-binary :all: "
+            f"moticon-opengo==1.0.3`), copies its four walking exports into {root} and drafts their manifest "
+            f"with `python -m humaps manifest {root} --unmatched subject`")
+    return [t.insole for t in load_cohort(root)]
 
 
 # ----------------------------------------------------------------------------- stance detection
@@ -92,14 +108,14 @@ def stance_mask(force: np.ndarray, *, on_n: float, off_n: float, fs: float, min_
     min_len = max(1, int(round(min_s * fs)))
     for s in range(state.shape[1]):                     # per side: drop short runs (vectorised in time)
         for value in (True, False):
-            on, off = _runs(state[:, s] == value)
+            on, off = runs(state[:, s] == value)
             short = (off - on) < min_len
             for a, b in zip(on[short], off[short]):    # a handful of runs, not frames
                 state[a:b, s] = not value
     return state
 
 
-def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (exclusive) indices of the True runs of a 1-D mask."""
     d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
     return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
@@ -118,7 +134,7 @@ def gait_stances(rec: InsoleRecording, body_weight_n: float | None = None):
     mask = stance_mask(f, on_n=max(40.0, 0.08 * scale), off_n=max(25.0, 0.04 * scale), fs=fs)
     out = []
     for s in range(2):
-        on, off = _runs(mask[:, s])
+        on, off = runs(mask[:, s])
         keep = (on > 0) & (off < len(f))
         dur = (off - on) / fs
         keep &= (dur >= GAIT_STANCE_S[0]) & (dur <= GAIT_STANCE_S[1])
@@ -274,7 +290,7 @@ def simulated_walking(trials, subjects: pd.DataFrame, *, label: str = "Walking")
         for seg in tr.annotations[tr.annotations["label"] == label].itertuples():
             try:
                 d = gait_statistics(tr.insole.between(seg.start_s, seg.end_s),
-                                    body_weight_n=float(mass[tr.subject]) * 9.81)
+                                    body_weight_n=float(mass[tr.subject]) * G)
             except ValueError:
                 skipped += 1
                 continue

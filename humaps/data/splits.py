@@ -1,45 +1,29 @@
-"""Subject-wise splits: every subject's data is either all train or all test.
+"""Subject-wise folds: every subject's windows are either all training or all test data.
 
-Each function returns a list of ``(train_subjects, test_subjects)`` tuples of
-sorted subject ids; together the test sets cover every subject exactly once.
+One rule serves both experiments: the sorted unique subject ids are shuffled
+with ``seed`` and cut into ``n_folds`` near-equal groups (``np.array_split``);
+fold k tests group k and trains on the others, so every subject is tested
+exactly once. ``"loso"`` (leave one subject out, the paper's section-7
+protocol) is ``n_folds`` = the number of subjects, one fold per subject in id
+order.
 """
 from __future__ import annotations
 
 import numpy as np
 
 
-def _ids(subjects) -> list[str]:
-    ids = sorted(set(map(str, subjects)))
-    assert ids, "need at least one subject"
-    return ids
-
-
-def grouped_folds(subjects, n_groups: int, *, seed: int = 0) -> list[tuple[list[str], list[str]]]:
-    """``n_groups`` folds of near-equal size; subjects shuffled with ``seed`` (deterministic)."""
-    ids = _ids(subjects)
-    assert 1 <= n_groups <= len(ids), f"n_groups must be in 1..{len(ids)}, got {n_groups}"
+def subject_folds(subjects, n_folds: int | str, *, seed: int = 0) -> list[tuple[str, ...]]:
+    """Test subjects of each fold (sorted within a fold). ``n_folds``: an int ≥ 2, or ``"loso"``."""
+    ids = np.unique(np.asarray(subjects).astype(str))
+    if str(n_folds) == "loso":
+        return [(s,) for s in ids]
+    k = int(n_folds)
+    if not 2 <= k <= len(ids):
+        raise ValueError(f"{k}-fold subject-wise CV needs 2 ≤ k ≤ the number of subjects ({len(ids)})")
     order = np.random.default_rng(seed).permutation(len(ids))
-    groups = np.array_split(np.array(ids)[order], n_groups)
-    out = []
-    for g in groups:
-        test = sorted(g.tolist())
-        out.append(([s for s in ids if s not in test], test))
-    return out
+    return [tuple(np.sort(part)) for part in np.array_split(ids[order], k)]
 
 
-def kfold_subjects(subjects, k: int = 4, *, seed: int = 0):
-    """K subject-wise folds (the pose experiment uses 4)."""
-    return grouped_folds(subjects, k, seed=seed)
-
-
-def loso(subjects):
-    """Leave-one-subject-out: one fold per subject, in id order."""
-    ids = _ids(subjects)
-    return [([s for s in ids if s != t], [t]) for t in ids]
-
-
-def grouped_loso(subjects, n_groups: int, *, seed: int = 0):
-    """LOSO run as ``n_groups`` jobs: each group is a list of LOSO folds, every subject tested once overall."""
-    folds = loso(subjects)
-    order = np.random.default_rng(seed).permutation(len(folds))
-    return [[folds[i] for i in sorted(g.tolist())] for g in np.array_split(order, n_groups)]
+def test_mask(subjects, fold_subjects) -> np.ndarray:
+    """(N,) bool: which windows belong to the fold's test subjects."""
+    return np.isin(np.asarray(subjects).astype(str), list(fold_subjects))

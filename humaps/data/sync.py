@@ -4,6 +4,8 @@ Clock convention: a trial's ``mocap_offset_s`` (from the manifest) is the
 insole-clock time of mocap time 0, so ``t_insole = t_mocap + mocap_offset_s``.
 Mocap gaps (NaN joints) shorter than ``max_gap_s`` are linearly interpolated;
 longer ones stay NaN and are counted, so windows touching them can be dropped.
+
+When a manifest gives no offset, :mod:`humaps.data.clock_offset` estimates it from the data.
 """
 from __future__ import annotations
 
@@ -73,34 +75,3 @@ def fill_short_gaps(time: np.ndarray, positions: np.ndarray, *, max_gap_s: float
         filled += int(fill.sum())
     still = np.isnan(out[..., 0])
     return out, GapReport(filled, int(still.sum()), int(still.any(axis=1).sum()))
-
-
-def mocap_on_insole_clock(time_mocap: np.ndarray, offset_s: float) -> np.ndarray:
-    """Mocap sample times expressed on the insole clock."""
-    return time_mocap + offset_s
-
-
-def estimate_offset(insole_time, total_force, mocap_time, foot_height, *, max_lag_s: float = 1.0,
-                    fs_hz: float = 100.0) -> float:
-    """Estimate ``mocap_offset_s`` by cross-correlating foot loading with foot lowering.
-
-    total_force (N,) summed over both feet on the insole clock; foot_height (M,)
-    mean height of both feet (m) on the mocap clock. A foot landing raises the
-    force while the foot comes down, so the force derivative correlates with
-    the negative vertical foot velocity; the lag maximising the correlation is
-    the offset (resolution 1/fs_hz).
-    """
-    t = grid(max(insole_time[0], mocap_time[0]), min(insole_time[-1], mocap_time[-1]), fs_hz)
-    f = np.gradient(interp(insole_time, total_force, t))
-    lags = np.arange(-int(max_lag_s * fs_hz), int(max_lag_s * fs_hz) + 1)
-    best, best_lag = -np.inf, 0.0
-    for lag in lags:                                  # ~200 lags, each vectorised
-        h = interp(mocap_time, foot_height, t - lag / fs_hz)
-        v = -np.gradient(h)
-        ok = ~np.isnan(v) & ~np.isnan(f)
-        if ok.sum() < 10:
-            continue
-        c = np.corrcoef(f[ok], v[ok])[0, 1]
-        if c > best:
-            best, best_lag = c, lag / fs_hz
-    return float(best_lag)

@@ -1,4 +1,7 @@
-"""A classical baseline for section 7: hand-crafted insole features + a random forest, same folds.
+"""Classical baselines for section 7: hand-made features + a random forest, on the deep models' folds.
+
+One forest per input, so each deep model is compared with its own input's baseline: the
+insole features below, and simple statistics of the skeleton windows (:func:`skeleton_features`).
 
 It shows what the deep encoders buy over features a gait analyst would compute
 by hand from one 3-s insole window (N, T, 38) at 100 Hz — [pressure 32 (N/cm²),
@@ -18,7 +21,6 @@ RandomForestClassifier with a fixed ``random_state`` (deterministic for any n_jo
 """
 from __future__ import annotations
 
-import dataclasses
 import time
 
 import numpy as np
@@ -26,13 +28,17 @@ import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
 
 from humaps.cache import cached
+from humaps.data.channels import CLASSIFIER
+from humaps.data.features import ActivityWindows
+from humaps.data.splits import test_mask
 from humaps.experiments.activity_config import ActivityConfig
-from humaps.experiments.activity_loso import PRED_COLUMNS, ActivityResults, WindowArrays, make_folds
+from humaps.experiments.activity_loso import PRED_COLUMNS, ActivityResults, folds_of
+from humaps.experiments.crossval import data_digest
+from humaps.training.activity import face_forward
 
 FS_INSOLE = 100.0  # Hz
 BANDS_HZ: tuple[tuple[float, float], ...] = ((0.25, 1), (1, 2), (2, 4), (4, 8), (8, 16), (16, 50))
 STATS = ("mean", "std", "min", "max", "p10", "p50", "p90", "diff_std")
-FORCE_CHANNELS = (36, 37)  # left, right total force (N)
 
 
 def channel_statistics(x: np.ndarray) -> np.ndarray:
@@ -76,7 +82,7 @@ def classical_features(insole: np.ndarray, *, contact_threshold: float, fs: floa
     if insole.ndim != 3 or insole.shape[2] != 38:
         raise ValueError(f"insole windows must be (N, T, 38), got {insole.shape}")
     x = insole.astype(np.float64)
-    force = x[:, :, list(FORCE_CHANNELS)]  # (N, T, 2)
+    force = x[:, :, CLASSIFIER["force"]]  # (N, T, 2) left, right total force (N)
     feats = [channel_statistics(x), band_powers(x, fs=fs), step_timing(force, threshold=contact_threshold, fs=fs)]
     return np.concatenate(feats, axis=1).astype(np.float32)
 
@@ -90,27 +96,40 @@ def feature_names() -> list[str]:
     return names + ["double_support", "single_support", "flight"]
 
 
-def run_classical(config: ActivityConfig, windows, *, cache: bool = True) -> ActivityResults:
-    """The baseline on the folds of ``config.folds``; predictions as ``activity_loso``'s (strategy "classical")."""
-    data = WindowArrays.of(windows)
-    key = (dataclasses.replace(config, n_workers=1, progress=False), data.digest())
-    return cached("activity_classical", key, lambda: _run(config, data), enabled=cache)
+def skeleton_features(pose: np.ndarray) -> np.ndarray:
+    """(N, T, 24, 3) pelvis-centred poses → (N, 4·72): mean, sd, min and max over time of every joint
+    coordinate, each window first rotated to face +y (as the deep skeleton model sees it)."""
+    x = face_forward(pose, "first").reshape(len(pose), pose.shape[1], -1).astype(np.float64)  # (N, T, 72)
+    return np.concatenate([x.mean(1), x.std(1), x.min(1), x.max(1)], axis=1).astype(np.float32)
 
 
-def _run(config: ActivityConfig, data: WindowArrays) -> ActivityResults:
-    features = classical_features(data.insole, contact_threshold=config.contact_threshold)
-    folds = make_folds(data.subject, config.folds)
+#: the classical baselines: strategy name → (input, its features)
+FORESTS = {"classical": "insoles", "classical_skeleton": "skeleton"}
+
+
+def run_classical(config: ActivityConfig, windows: ActivityWindows, *, cache: bool = True) -> ActivityResults:
+    """Both forests on the folds of ``config.folds``; predictions as ``activity_loso``'s
+    (strategies "classical" on the insole features and "classical_skeleton" on the skeleton's)."""
+    key = (config.classical_trees, config.contact_threshold, config.folds, config.train.seed, data_digest(windows))
+    return cached("activity_classical", key, lambda: _run(config, windows), enabled=cache)
+
+
+def _run(config: ActivityConfig, windows: ActivityWindows) -> ActivityResults:
+    features = {"classical": classical_features(windows.insole, contact_threshold=config.contact_threshold),
+                "classical_skeleton": skeleton_features(windows.pose)}
+    folds = folds_of(config, windows.subject)
     preds, timings = [], []
-    for f, test_subjects in enumerate(folds):
-        test = np.isin(data.subject, test_subjects)
-        start = time.perf_counter()
-        forest = RandomForestClassifier(n_estimators=config.classical_trees, random_state=config.seed + f,
-                                        n_jobs=config.n_workers)
-        forest.fit(features[~test], data.label[~test])
-        seconds = time.perf_counter() - start
-        preds.append(pd.DataFrame({"strategy": "classical", "alpha": np.nan, "distill_loss": "", "main": True,
-                                   "fold": f, "subject": data.subject[test], "true": data.label[test],
-                                   "pred": forest.predict(features[test])}))
-        timings.append({"strategy": "classical", "alpha": None, "distill_loss": "", "fold": f,
-                        "n_train": int((~test).sum()), "n_test": int(test.sum()), "train_seconds": seconds})
+    for strategy, x in features.items():
+        for f, test_subjects in enumerate(folds):
+            test = test_mask(windows.subject, test_subjects)
+            start = time.perf_counter()
+            forest = RandomForestClassifier(n_estimators=config.classical_trees,
+                                            random_state=config.train.seed + f, n_jobs=config.workers)
+            forest.fit(x[~test], windows.label[~test])
+            seconds = time.perf_counter() - start
+            preds.append(pd.DataFrame({"strategy": strategy, "alpha": np.nan, "distill_loss": "", "main": True,
+                                       "fold": f, "subject": windows.subject[test], "true": windows.label[test],
+                                       "pred": forest.predict(x[test])}))
+            timings.append({"strategy": strategy, "alpha": None, "distill_loss": "", "fold": f,
+                            "n_train": int((~test).sum()), "n_test": int(test.sum()), "train_seconds": seconds})
     return ActivityResults(pd.concat(preds, ignore_index=True)[PRED_COLUMNS], pd.DataFrame(timings), folds)

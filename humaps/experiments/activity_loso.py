@@ -1,17 +1,15 @@
-"""Subject-wise cross-validation of the section-7 strategies, and the tables of Tables 7–8.
+"""Subject-wise cross-validation of the section-7 strategies (Tables 7–8), on the shared runner.
 
-A fold job is a pure function of a picklable :class:`FoldSpec` and the window
-arrays: it trains one strategy on every subject but the fold's test subjects
-and returns the predictions on those (:func:`run_fold`). Seeds depend on the
-fold only, so the ``skeleton`` model of a fold *is* the teacher of that fold's
-``student_teacher`` jobs (it is passed to them, not retrained).
-:func:`run_strategies` runs all jobs in parallel processes (one torch thread
-each; results do not depend on the number of workers) and caches the result
-with :func:`humaps.cache.cached` under the configuration and a digest of the data.
+A job trains one strategy on every subject but its fold's and predicts the
+fold's windows (:func:`run_fold`). Seeds depend on the fold only, so a fold's
+``skeleton`` model *is* the teacher of that fold's ``student_teacher`` jobs:
+it is handed to them as soon as it is trained, not retrained. Jobs run through
+:func:`humaps.experiments.crossval.run_jobs` (cached per job, in parallel
+processes; results do not depend on the number of workers).
 
 Folds: ``config.folds == "loso"`` holds out one subject per fold (the paper's
-protocol, 32 folds); ``"k"`` deals the sorted subjects into k groups
-(S01→1, S02→2, …), so every subject is still tested exactly once.
+protocol); ``"k"`` uses k subject folds (:func:`humaps.data.splits.subject_folds`),
+so every subject is still tested exactly once.
 
 Predictions come back as one tidy DataFrame, one row per (job, test window):
 strategy, alpha, distill_loss, main (the run Tables 7–8 use), fold, subject,
@@ -19,123 +17,77 @@ true, pred. The table helpers below read it.
 """
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import multiprocessing
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import f1_score
-from tqdm.auto import tqdm
 
 from humaps.actions import ACTIONS, CATEGORIES, CLASS_NAMES
-from humaps.cache import cached
-from humaps.experiments.activity_config import STRATEGIES, ActivityConfig
+from humaps.data.features import ActivityWindows
+from humaps.data.splits import subject_folds, test_mask
+from humaps.experiments.activity_config import ActivityConfig
+from humaps.experiments.crossval import FoldResult, run_jobs
+from humaps.strategies import NAMES as STRATEGIES
+from humaps.strategies import strategy as get_strategy
 from humaps.training.activity import TrainedActivityModel, fit_strategy
 
 PRED_COLUMNS = ["strategy", "alpha", "distill_loss", "main", "fold", "subject", "true", "pred"]
 
 
-# --------------------------------------------------------------------------- folds and jobs
+# --------------------------------------------------------------------------- jobs
 
-def make_folds(subjects, folds: str) -> list[tuple[str, ...]]:
-    """Test subjects of each fold: "loso" -> one per subject; "k" -> k round-robin groups of sorted subjects."""
-    names = sorted(set(np.asarray(subjects).tolist()))
-    if folds == "loso":
-        return [(s,) for s in names]
-    k = int(folds)
-    if not 2 <= k <= len(names):
-        raise ValueError(f"folds={folds!r}: need 2 <= k <= number of subjects ({len(names)})")
-    return [tuple(names[i::k]) for i in range(k)]
+def folds_of(config: ActivityConfig, subjects) -> list[tuple[str, ...]]:
+    """Test subjects of each fold of ``config.folds``."""
+    return subject_folds(subjects, config.folds, seed=config.train.seed)
 
 
 @dataclass(frozen=True)
-class FoldSpec:
-    """Everything a fold job depends on besides the window arrays (picklable)."""
+class ActivityJob:
+    """One strategy on one fold; ``alpha``/``distill_loss``/``teacher`` for student_teacher only."""
 
     config: ActivityConfig
     strategy: str
     fold: int
-    test_subjects: tuple[str, ...]
-    seed: int
-    alpha: float | None = None  # student_teacher only
-    distill_loss: str | None = None  # student_teacher only
-    teacher: TrainedActivityModel | None = None  # student_teacher: this fold's skeleton model
+    alpha: float | None = None
+    distill_loss: str | None = None
+    teacher: TrainedActivityModel | None = field(default=None, repr=False, compare=False)  # = the fold's skeleton job
+
+    @property
+    def seed(self) -> int:
+        """One seed per fold, shared by all strategies of the fold (so the teacher is the skeleton model)."""
+        return self.config.train.seed * 1000 + self.fold
 
 
 @dataclass
-class FoldResult:
-    spec: FoldSpec
-    subject: np.ndarray  # (n_test,) str
-    true: np.ndarray  # (n_test,) int
-    pred: np.ndarray  # (n_test,) int
-    train_seconds: float
-    n_train: int
+class ActivityFold(FoldResult):
+    subject: np.ndarray = None  # (n_test,) str
+    true: np.ndarray = None  # (n_test,) int
+    pred: np.ndarray = None  # (n_test,) int
     model: TrainedActivityModel | None = None  # kept for skeleton jobs (the teachers)
 
 
-def fold_seed(config: ActivityConfig, fold: int) -> int:
-    """One seed per fold, shared by all strategies of the fold (so the teacher is the skeleton model)."""
-    return config.seed * 1000 + fold
-
-
-def run_fold(spec: FoldSpec, windows) -> FoldResult:
-    """Train ``spec.strategy`` on the other subjects, predict the test subjects' windows."""
-    cfg = spec.config
-    test = np.isin(windows.subject, spec.test_subjects)
+def run_fold(job: ActivityJob, windows: ActivityWindows) -> ActivityFold:
+    """Train ``job.strategy`` on the other subjects, predict the test subjects' windows."""
+    cfg = job.config
+    fold_subjects = folds_of(cfg, windows.subject)[job.fold]
+    test = test_mask(windows.subject, fold_subjects)
     if not test.any() or test.all():
-        raise ValueError(f"fold {spec.fold}: test subjects {spec.test_subjects} leave no test or no train windows")
+        raise ValueError(f"fold {job.fold}: test subjects {fold_subjects} leave no test or no train windows")
     train = ~test
     start = time.perf_counter()
-    model = fit_strategy(spec.strategy, insole=windows.insole[train], pose=windows.pose[train],
-                         labels=windows.label[train], config=cfg, seed=spec.seed, alpha=spec.alpha,
-                         distill_loss=spec.distill_loss, teacher=spec.teacher, progress=False)
+    model = fit_strategy(job.strategy, insole=windows.insole[train], pose=windows.pose[train],
+                         labels=windows.label[train], model_cfg=cfg.model, train_cfg=cfg.train, seed=job.seed,
+                         alpha=job.alpha, distill_loss=job.distill_loss, teacher=job.teacher)
     seconds = time.perf_counter() - start
-    uses_pose = spec.strategy in ("skeleton", "concat")  # student_teacher: insoles only at inference
+    uses_pose = get_strategy(job.strategy).needs_poses_at_inference
     pred = model.predict(windows.insole[test], windows.pose[test] if uses_pose else None)
-    return FoldResult(spec=dataclasses.replace(spec, teacher=None), subject=np.asarray(windows.subject)[test],
-                      true=np.asarray(windows.label)[test], pred=pred, train_seconds=seconds,
-                      n_train=int(train.sum()), model=model if spec.strategy == "skeleton" else None)
-
-
-_WINDOWS = None  # the window arrays, set once per worker process
-
-
-def _init_worker(windows, threads: int) -> None:
-    global _WINDOWS
-    import torch
-
-    _WINDOWS = windows
-    torch.set_num_threads(threads)
-
-
-def _run_in_worker(spec: FoldSpec) -> FoldResult:
-    return run_fold(spec, _WINDOWS)
-
-
-@dataclass(frozen=True)
-class WindowArrays:
-    """The arrays a fold job reads (a picklable copy of ``ActivityWindows``' fields)."""
-
-    insole: np.ndarray
-    pose: np.ndarray
-    label: np.ndarray
-    subject: np.ndarray
-
-    @classmethod
-    def of(cls, windows) -> "WindowArrays":
-        return cls(np.asarray(windows.insole), np.asarray(windows.pose), np.asarray(windows.label),
-                   np.asarray(windows.subject).astype(str))
-
-    def digest(self) -> str:
-        h = hashlib.sha256()
-        for a in (self.insole, self.pose, self.label, self.subject):
-            h.update(str(a.shape).encode() + str(a.dtype).encode())
-            h.update(np.ascontiguousarray(a).tobytes())
-        return h.hexdigest()[:20]
+    return ActivityFold(job=ActivityJob(cfg, job.strategy, job.fold, job.alpha, job.distill_loss),
+                        test_subjects=tuple(fold_subjects), n_train=int(train.sum()), n_test=int(test.sum()),
+                        train_seconds=seconds, subject=np.asarray(windows.subject)[test],
+                        true=np.asarray(windows.label)[test], pred=pred,
+                        model=model if job.strategy == "skeleton" else None)
 
 
 # --------------------------------------------------------------------------- running everything
@@ -147,82 +99,43 @@ class ActivityResults:
     folds: list[tuple[str, ...]]
 
 
-def run_strategies(config: ActivityConfig, windows, *, strategies=STRATEGIES, sweep: bool = True,
-                   cache: bool = True, n_workers: int | None = None) -> ActivityResults:
-    """Every strategy on every fold (+ the α × distillation-loss sweep of the student), cached."""
-    data = WindowArrays.of(windows)
+def run_strategies(config: ActivityConfig, windows: ActivityWindows, *, strategies=STRATEGIES, sweep: bool = True,
+                   cache: bool = True, progress: bool = False) -> ActivityResults:
+    """Every strategy on every fold (+ the α × distillation-loss sweep of the student), each job cached."""
     unknown = set(strategies) - set(STRATEGIES)
     if unknown:
         raise ValueError(f"unknown strategies {sorted(unknown)}; expected among {STRATEGIES}")
-    # the key omits what cannot change the result (worker count, progress bars)
-    key = (dataclasses.replace(config, n_workers=1, progress=False), tuple(strategies), sweep, data.digest())
-    return cached("activity_loso", key,
-                  lambda: _run(config, data, tuple(strategies), sweep, n_workers or config.n_workers),
-                  enabled=cache)
-
-
-def _student_variants(config: ActivityConfig, sweep: bool) -> list[tuple[float, str]]:
-    variants = [(config.alpha, config.distill_loss)]
-    if sweep:
-        variants += [(a, l) for l in config.distill_losses for a in config.alphas if (a, l) != variants[0]]
-    return variants
-
-
-def _run(config: ActivityConfig, data: WindowArrays, strategies: tuple[str, ...], sweep: bool,
-         n_workers: int) -> ActivityResults:
-    folds = make_folds(data.subject, config.folds)
+    folds = folds_of(config, windows.subject)
     first = [s for s in ("insoles", "skeleton", "concat")
              if s in strategies or (s == "skeleton" and "student_teacher" in strategies)]
-    specs = [FoldSpec(config, s, f, test, fold_seed(config, f)) for s in first for f, test in enumerate(folds)]
-    students = _student_variants(config, sweep) if "student_teacher" in strategies else []
+    jobs = [ActivityJob(config, s, f) for s in first for f in range(len(folds))]
+    students = config.student_variants(sweep) if "student_teacher" in strategies else []
 
-    def student_specs(result: FoldResult) -> list[FoldSpec]:
-        f = result.spec.fold
-        return [FoldSpec(config, "student_teacher", f, folds[f], fold_seed(config, f), a, l, result.model)
-                for a, l in students]
+    def follow(result: ActivityFold) -> list[ActivityJob]:
+        if result.job.strategy != "skeleton":
+            return []
+        return [ActivityJob(config, "student_teacher", result.job.fold, a, loss, result.model) for a, loss in students]
 
-    results: list[FoldResult] = []
-    bar = tqdm(total=len(specs) + len(students) * len(folds), desc="activity folds", disable=not config.progress)
-    if n_workers == 1:  # in-process, same per-job seeds and thread count as the workers
-        import torch
+    results = run_jobs(run_fold, jobs, windows, name="activity_fold", workers=config.workers,
+                       threads=config.train.threads, cache=cache, follow=follow, progress=progress)
+    return collect_results(config, [r for r in results if r.job.strategy in strategies], folds)
 
-        threads = torch.get_num_threads()
-        queue = list(specs)
-        while queue:
-            r = run_fold(queue.pop(0), data)
-            results.append(r)
-            bar.update()
-            if r.spec.strategy == "skeleton":
-                queue += student_specs(r)
-        torch.set_num_threads(threads)
-    else:
-        ctx = multiprocessing.get_context("spawn")  # no fork after torch has started its thread pools
-        with ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(data, config.threads)) as pool:
-            pending = {pool.submit(_run_in_worker, s) for s in specs}
-            while pending:  # a fold's student jobs start as soon as its teacher is trained
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    r = future.result()
-                    results.append(r)
-                    bar.update()
-                    if r.spec.strategy == "skeleton":
-                        pending |= {pool.submit(_run_in_worker, s) for s in student_specs(r)}
-    bar.close()
-    kept = [r for r in results if r.spec.strategy in strategies]
+
+def collect_results(config: ActivityConfig, results: list[ActivityFold], folds) -> ActivityResults:
+    """Fold results → the tidy predictions and timings tables (strategies in the paper's order)."""
     order = {s: i for i, s in enumerate(STRATEGIES)}
-    kept.sort(key=lambda r: (order[r.spec.strategy], r.spec.distill_loss or "", r.spec.alpha or 0.0, r.spec.fold))
+    results = sorted(results, key=lambda r: (order.get(r.job.strategy, len(order)), r.job.distill_loss or "",
+                                             r.job.alpha or 0.0, r.job.fold))
     preds, timings = [], []
-    for r in kept:
-        s = r.spec
-        main = s.strategy != "student_teacher" or (s.alpha, s.distill_loss) == (config.alpha, config.distill_loss)
+    for r in results:
+        j = r.job
+        main = j.strategy != "student_teacher" or (j.alpha, j.distill_loss) == (config.alpha, config.distill_loss)
         preds.append(pd.DataFrame({
-            "strategy": s.strategy, "alpha": np.nan if s.alpha is None else s.alpha,
-            "distill_loss": s.distill_loss or "", "main": main, "fold": s.fold,
+            "strategy": j.strategy, "alpha": np.nan if j.alpha is None else j.alpha,
+            "distill_loss": j.distill_loss or "", "main": main, "fold": j.fold,
             "subject": r.subject, "true": r.true, "pred": r.pred}))
-        timings.append({"strategy": s.strategy, "alpha": s.alpha, "distill_loss": s.distill_loss or "",
-                        "fold": s.fold, "n_train": r.n_train, "n_test": len(r.true),
-                        "train_seconds": r.train_seconds})
+        timings.append({"strategy": j.strategy, "alpha": j.alpha, "distill_loss": j.distill_loss or "",
+                        "fold": j.fold, "n_train": r.n_train, "n_test": r.n_test, "train_seconds": r.train_seconds})
     return ActivityResults(pd.concat(preds, ignore_index=True)[PRED_COLUMNS], pd.DataFrame(timings), folds)
 
 
@@ -262,8 +175,9 @@ def category_of(labels) -> np.ndarray:
     return np.array([ACTIONS[int(k)][1] for k in np.asarray(labels)])
 
 
-def table8(preds: pd.DataFrame, *, reading: str, strategies=("insoles", "student_teacher")) -> pd.DataFrame:
-    """Per-subject accuracy (%) per category, in the paper's CSV layout (subject, ``<strategy>_<category>``).
+def subject_category_accuracy(preds: pd.DataFrame, *, reading: str,
+                              strategies=("insoles", "student_teacher")) -> pd.DataFrame:
+    """Per (subject, strategy, category) accuracy (%), tidy: the long form behind Table 8.
 
     reading="class": among the windows of the category, the share whose class is right;
     reading="category": the share whose predicted class lies in the true category.
@@ -274,17 +188,31 @@ def table8(preds: pd.DataFrame, *, reading: str, strategies=("insoles", "student
     p = p[p["strategy"].isin(strategies)].copy()
     p["category"] = category_of(p["true"])
     p["hit"] = (p["true"] == p["pred"]) if reading == "class" else (category_of(p["pred"]) == p["category"])
-    acc = p.groupby(["subject", "strategy", "category"])["hit"].mean().mul(100).unstack(["strategy", "category"])
+    acc = p.groupby(["subject", "strategy", "category"])["hit"].mean().mul(100).rename("accuracy")
+    return acc.reset_index()
+
+
+def table8(preds: pd.DataFrame, *, reading: str, strategies=("insoles", "student_teacher")) -> pd.DataFrame:
+    """Per-subject accuracy (%) per category, in the paper's CSV layout (subject, ``<strategy>_<category>``)."""
+    acc = subject_category_accuracy(preds, reading=reading, strategies=strategies)
+    wide = acc.pivot_table(index="subject", columns=["strategy", "category"], values="accuracy")
     cols = [(s, c) for s in strategies for c in CATEGORIES]
-    acc = acc.reindex(columns=pd.MultiIndex.from_tuples(cols))
-    acc.columns = [f"{s}_{c.lower()}" for s, c in cols]
-    return acc.sort_index().reset_index().rename(columns={"index": "subject"})
+    wide = wide.reindex(columns=pd.MultiIndex.from_tuples(cols))
+    wide.columns = [f"{s}_{c.lower()}" for s, c in cols]
+    return wide.sort_index().reset_index().rename(columns={"index": "subject"})
 
 
 def table8_summary(t8: pd.DataFrame) -> pd.DataFrame:
     """The mean and population std rows printed under Table 8."""
     values = t8.drop(columns="subject")
     return pd.DataFrame({"mean": values.mean(), "std": values.std(ddof=0)}).T.rename_axis("statistic")
+
+
+def mean_class_accuracy(preds: pd.DataFrame) -> pd.Series:
+    """Mean over classes of Table 7's class accuracy (mean over subjects), per strategy (%)."""
+    acc = per_subject_class_accuracy(preds)
+    return acc.groupby(["strategy", "true"])["accuracy"].mean().groupby("strategy").mean().rename(
+        "mean_class_accuracy")
 
 
 def macro_f1(preds: pd.DataFrame) -> pd.Series:
@@ -320,19 +248,16 @@ def confusion(preds: pd.DataFrame, strategy: str, *, level: str = "class", norma
     return pd.DataFrame(m, index=pd.Index(names, name="true"), columns=pd.Index(names, name="predicted"))
 
 
-def sweep_table(preds: pd.DataFrame) -> pd.DataFrame:
-    """The student's α × distillation-loss sweep: accuracy, mean class accuracy and macro-F1 (%)."""
+def sweep_table(preds: pd.DataFrame, *, by_fold: bool = False) -> pd.DataFrame:
+    """The student's α × distillation-loss sweep: accuracy, mean class accuracy and macro-F1 (%),
+    over all test windows or (``by_fold``) within each fold."""
     p = preds[preds["strategy"] == "student_teacher"]
+    keys = ["distill_loss", "alpha"] + (["fold"] if by_fold else [])
     rows = []
-    for (loss, alpha), d in p.groupby(["distill_loss", "alpha"], sort=True):
+    for key, d in p.groupby(keys, sort=True):
         per_class = d.assign(hit=d["true"] == d["pred"]).groupby(["subject", "true"])["hit"].mean()
-        rows.append({"distill_loss": loss, "alpha": alpha, "accuracy": 100 * (d["true"] == d["pred"]).mean(),
+        rows.append({**dict(zip(keys, key)), "accuracy": 100 * (d["true"] == d["pred"]).mean(),
                      "mean_class_accuracy": 100 * per_class.groupby("true").mean().mean(),
                      "macro_f1": 100 * f1_score(d["true"], d["pred"], labels=range(len(ACTIONS)),
                                                 average="macro", zero_division=0)})
     return pd.DataFrame(rows)
-
-
-__all__ = ["FoldSpec", "FoldResult", "ActivityResults", "WindowArrays", "make_folds", "fold_seed", "run_fold",
-           "run_strategies", "table7", "table8", "table8_summary", "macro_f1", "confusion", "sweep_table",
-           "per_subject_class_accuracy", "category_of"]

@@ -1,32 +1,78 @@
-"""The experiments' inputs, built from the cohort read back from its device files, and cached.
+"""The experiments' inputs, built from the recordings a chapter runs on, and cached.
 
-Both chapters of an experiment call these, so a chapter never rebuilds what
-another already built: the windows are cached under (cohort config,
-experiment windowing, humaps source).
+A chapter's :class:`~humaps.config.Run` says where the recordings come from: the
+simulated cohort of its ``cohort`` config (the default), or ``run.recordings``, a
+folder of device exports with a manifest (:mod:`humaps.data.source`). Both functions
+display the source (folder, subjects, trials, hours, skipped files, estimated clock
+offsets) as the chapter's data provenance, and stop with
+:class:`~humaps.data.source.MissingData` when the folder lacks what the experiment needs.
+Every chapter of an experiment calls these, so a chapter never rebuilds what another
+already built: windows are cached under (source, experiment windowing, humaps source).
 """
 from __future__ import annotations
 
+from IPython.display import display
+
 from humaps.cache import cached
-from humaps.data import cohort
+from humaps.config import Run
+from humaps.data import source
 from humaps.data.features import ActivityWindows, PoseSequences, activity_windows, pose_sequences
+from humaps.data.source import MissingData
 
 
-def pose_data(cohort_cfg, pose_cfg, *, progress: bool = True) -> PoseSequences:
-    """Sliding windows of (P, A, J) on the ``pose_cfg.fs_hz`` grid for every trial of the cohort."""
-    key = (cohort_cfg, pose_cfg.fs_hz, pose_cfg.window_s, pose_cfg.stride_s)
+def _enough_subjects(summary, subjects: set, folds, who: str, parameter: str) -> None:
+    """Stop when the subject-wise cross-validation cannot be split (``folds``: an int or 'loso')."""
+    k = 2 if str(folds) == "loso" else int(folds)
+    if len(subjects) < k:
+        raise MissingData(f"{who} cross-validate over {folds} subject folds: {summary.folder} has usable trials of "
+                          f"{len(subjects)} subject(s) ({', '.join(sorted(subjects))}); pass `-p {parameter} N` "
+                          f"with 2 ≤ N ≤ {len(subjects)}, or add subjects" if len(subjects) >= 2 else
+                          f"{who} need at least 2 subjects with usable trials; {summary.folder} has "
+                          f"{len(subjects)}: {', '.join(sorted(subjects)) or 'none'}")
+
+
+def pose_data(run: Run, *, progress: bool = False) -> PoseSequences:
+    """Sliding windows of (P, A, J) on the pose config's ``fs_hz`` grid for every trial with motion capture.
+
+    Trials without motion capture are left out (and said so); a folder with none stops the chapter.
+    Trials without annotations give windows with an empty label (shown as "(transition)").
+    """
+    pose_cfg = run["pose"]
+    summary = source.describe(run)
+    display(summary)
+    who = "The pose chapters (motion capture is the ground truth they train and score on)"
+    summary.require(who=who, mocap=True)
+    if summary.without_mocap:
+        print(f"pose: {len(summary.without_mocap)} trials without motion capture left out: "
+              + ", ".join(summary.without_mocap))
+    key = (source.source_key(run), pose_cfg.fs_hz, pose_cfg.window_s, pose_cfg.stride_s)
 
     def build() -> PoseSequences:
-        _, trials = cohort.load(cohort_cfg, progress=progress)
+        trials = [source.empty_annotations(t) for t in source.with_mocap(source.load(run).trials)]
+        _enough_subjects(summary, {t.subject for t in trials}, pose_cfg.n_folds, "The pose chapters", "n_folds")
         return pose_sequences(trials, fs_hz=pose_cfg.fs_hz, window_s=pose_cfg.window_s, stride_s=pose_cfg.stride_s)
 
     return cached("pose_sequences", key, build)
 
 
-def activity_data(cohort_cfg, *, progress: bool = True) -> ActivityWindows:
-    """The paper's 3-second classification windows (60 % rule) for every trial of the cohort."""
+def activity_data(run: Run, *, progress: bool = False) -> ActivityWindows:
+    """The paper's 3-second classification windows (60 % rule) for every trial with annotations and mocap.
+
+    The windows hold insole and pose streams for every strategy, so a trial needs both; those
+    lacking either are left out (and said so); a folder with none stops the chapter.
+    """
+    summary = source.describe(run)
+    display(summary)
+    who = "The activity chapters (windows are labelled from annotations; three of the four strategies use motion capture)"
+    summary.require(who=who, annotations=True, mocap=True)
+    left_out = sorted(set(summary.without_mocap) | set(summary.without_annotations))
+    if left_out:
+        print(f"activity: {len(left_out)} trials without motion capture or annotations left out: " + ", ".join(left_out))
+    folds = run["activity"].folds if "activity" in run.configs else "loso"
 
     def build() -> ActivityWindows:
-        _, trials = cohort.load(cohort_cfg, progress=progress)
+        trials = [t for t in source.with_mocap(source.load(run).trials) if t.annotations is not None]
+        _enough_subjects(summary, {t.subject for t in trials}, folds, "The activity chapters", "folds")
         return activity_windows(trials)
 
-    return cached("activity_windows", cohort_cfg, build)
+    return cached("activity_windows", source.source_key(run), build)

@@ -65,13 +65,13 @@ def pose_model_summary(profile_or_config, *, batch: int = 1, depth: int = 2) -> 
     """Summary of the pose model (a profile name or a PoseConfig) on one window of zeros
     (with J, so the pose encoder runs)."""
     from humaps.config import resolve
-    from humaps.models.pose_net import N_AUX, N_PRESSURE, PoseNet
+    from humaps.data.channels import N_AUX, N_PRESSURE
+    from humaps.models.pose_net import PoseNet
 
     cfg = resolve("pose", profile_or_config) if isinstance(profile_or_config, str) else profile_or_config
-    mcfg = cfg.model_config()
     torch.manual_seed(0)
-    model = PoseNet(mcfg)
-    T = mcfg.T
+    model = PoseNet(cfg.model)
+    T = cfg.window_frames
     inputs = (torch.zeros(batch, T, N_PRESSURE), torch.zeros(batch, T, N_AUX), torch.zeros(batch, T, 24, 3))
     return summary(model, inputs, depth=depth)
 
@@ -83,7 +83,7 @@ def activity_model_summary(profile_or_config, *, depth: int = 2) -> pd.DataFrame
 
     cfg = resolve("activity", profile_or_config) if isinstance(profile_or_config, str) else profile_or_config
     torch.manual_seed(0)
-    model = ActivityNet(config=cfg.net_config(), modality="both")
+    model = ActivityNet(config=cfg.model, modality="both")
     return summary(model, (torch.zeros(1, 300, 38), torch.zeros(1, 360, 24, 3)), depth=depth)
 
 

@@ -1,4 +1,4 @@
-"""``python -m humaps inspect FILE``: validate a Moticon or QTM file and summarise it."""
+"""``python -m humaps inspect FILE``: validate a Moticon, QTM or annotation file and summarise it."""
 from __future__ import annotations
 
 import sys
@@ -10,23 +10,26 @@ from humaps.io.errors import FormatError
 
 
 def detect_kind(path: Path) -> str:
-    """'moticon' (first line starts with '#'), 'qtm' (a KEY\\tvalue or Frame line) or 'annotations' (.csv)."""
-    with Path(path).open("r", encoding="utf-8", errors="replace") as fh:
-        first = fh.readline()
+    """'moticon' (first line starts with '#'), 'qtm' (a KEY\\tvalue or Frame line) or 'annotations'
+    (a comma-separated header naming 'trial')."""
+    with Path(path).open("rb") as fh:
+        first = fh.readline(4096).decode("utf-8", errors="replace").lstrip("\ufeff")
     if not first.strip():
         raise FormatError(path, 1, "a Moticon text export ('# ...') or a QTM skeleton TSV ('NO_OF_FRAMES\\t...')",
-                          "an empty file")
+                          "an empty file" if not first else "a blank first line")
     if first.startswith("#"):
         return "moticon"
     if first.split("\t")[0] in ("FILE_VERSION", "NO_OF_FRAMES", "NO_OF_CAMERAS", "FREQUENCY", "Frame"):
         return "qtm"
-    if first.startswith("trial,"):
+    if "trial" in [f.strip('"') for f in first.rstrip("\r\n").split(",")]:
         return "annotations"
-    raise FormatError(path, 1, "a Moticon text export ('# ...') or a QTM skeleton TSV ('NO_OF_FRAMES\\t...')",
-                      repr(first[:40]))
+    raise FormatError(path, 1, "a Moticon text export ('# ...'), a QTM skeleton TSV ('NO_OF_FRAMES\\t...') "
+                      "or an annotation CSV ('trial,start_s,end_s,label')", repr(first[:40]))
 
 
 def _range(name: str, a: np.ndarray, unit: str) -> str:
+    if np.isnan(a).all():  # e.g. a segment lost in every frame: nanmin would warn
+        return f"  {name:<22} {'no data':>10}"
     return f"  {name:<22} {np.nanmin(a):10.3f} … {np.nanmax(a):10.3f} {unit}"
 
 
@@ -35,6 +38,8 @@ def inspect_file(path) -> str:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
+    if path.is_dir():
+        raise FormatError(path, None, "a device file", "a directory")
     kind = detect_kind(path)
     if kind == "moticon":
         from humaps.io.moticon import read_moticon
@@ -52,6 +57,8 @@ def inspect_file(path) -> str:
         lines.append("  filled/trimmed: " + ", ".join(f"{k} {v}" for k, v in r.filled.items() if v))
         if not any(r.filled.values()):
             lines[-1] = "  filled/trimmed: none"
+        if r.meta.get("time_gaps"):
+            lines.append(f"  time gaps: {r.meta['time_gaps']} missing stamp(s) between a left-only and a right-only row")
         return "\n".join(lines)
     if kind == "qtm":
         from humaps.io.qtm import read_qtm_skeleton
@@ -71,14 +78,24 @@ def inspect_file(path) -> str:
 
 
 def main_inspect(argv) -> int:
-    """CLI entry: print the summary of each file; 1 (and the error on stderr) on the first bad one."""
+    """CLI entry: print the summary of each file; on the first bad one print one line and return 1.
+
+    Whatever goes wrong with a file — missing, a directory, no permission,
+    not UTF-8, malformed — is one line on stderr naming the file, never a traceback.
+    """
     if not argv:
         print("usage: python -m humaps inspect FILE [FILE ...]", file=sys.stderr)
         return 1
     for f in argv:
         try:
             print(inspect_file(f))
-        except (FormatError, FileNotFoundError) as err:
+        except FormatError as err:
             print(f"error: {err}", file=sys.stderr)
+            return 1
+        except OSError as err:  # missing, permission denied, I/O errors
+            print(f"error: {f}: {err.strerror}" if err.strerror else f"error: {err}", file=sys.stderr)
+            return 1
+        except Exception as err:  # a reader bug must still not dump a traceback on the user
+            print(f"error: {f}: could not read the file ({type(err).__name__}: {err})", file=sys.stderr)
             return 1
     return 0

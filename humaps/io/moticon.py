@@ -16,11 +16,10 @@ ends and fill the others by holding the side's previous sample; unlike it we
 Parsing engine. ``moticon-opengo`` is the reference parser and
 ``engine="moticon"`` uses it, but it is slow — it parses the file twice with
 ``np.genfromtxt`` and fills blanks in a per-row Python loop — and it answers
-an empty or garbled file with a bare ``KeyError``/``ValueError``. Measured on
-a 100 000-row export (2 CPU cores, ``benchmarks/io_throughput.py``): see the
-figures in that script's output and in ``FAST_ENGINE_NOTE`` below. The
-default ``engine="pandas"`` reads the same columns with ``pandas.read_csv``
-and fills blanks vectorised; ``tests/test_io_moticon.py`` checks both engines
+an empty or garbled file with a bare ``KeyError``/``ValueError``; on a
+100 000-row export it is ≈ 20× slower (``benchmarks/io_throughput.py`` prints
+both). The default ``engine="pandas"`` reads the same columns with ``pandas.read_csv``
+and fills blanks vectorised; ``tests/test_io_real.py`` checks both engines
 agree exactly on the real recordings.
 """
 from __future__ import annotations
@@ -32,12 +31,9 @@ import numpy as np
 from humaps.insole import N_CELLS, SAMPLE_RATE_HZ
 from humaps.io.errors import FormatError
 from humaps.io.tabular import check_field_counts, format_table, read_numeric
+from humaps.io.textfile import check_final_newline, decode, read_bytes
+from humaps.io.timeaxis import check_increasing, check_present, check_steps, parse_duration
 from humaps.recordings import SIDES, InsoleRecording
-
-FAST_ENGINE_NOTE = (
-    "100k rows x 51 columns (36 MB), 2-core CPU: engine='moticon' 7.1 s, engine='pandas' 0.48 s "
-    "(both including validation); see benchmarks/io_throughput.py"
-)
 
 HEADER_KEYS: tuple[str, ...] = (
     "Start time", "Duration", "Sensor insoles", "Size", "Recording type", "Name", "Notes", "Tag",
@@ -70,93 +66,167 @@ DECIMALS: tuple[int, ...] = tuple(int(f[2]) for f in ROW_FORMAT.split("\t"))
 
 
 # ----------------------------------------------------------------------------- reading
-def _split_header(path: Path, text_head: list[str]):
-    """Return (meta dict, column names, number of header lines incl. the column line)."""
+#: a step may deviate from the median step by this fraction of it (the exports print time to 10 ms,
+#: so real steps are exact multiples of 0.01 s; 20 % leaves room for finer time stamps with jitter)
+STEP_TOLERANCE = 0.2
+#: per side channel: the physically possible range (pressure and force ≥ 0, COP within the insole)
+_COP_EPS = 1e-6  # printed with 6 decimals
+_LOW = np.array([0.0] * 16 + [-np.inf] * 6 + [0.0] + [-0.5 - _COP_EPS] * 2)
+_HIGH = np.array([np.inf] * 23 + [0.5 + _COP_EPS] * 2)
+
+
+def _is_column_line(body: str) -> bool:
+    fields = body.split("\t")
+    return "time" in fields and (len(fields) > 1 or body == "time")
+
+
+def _split_header(path: Path, raw: bytes):
+    """(meta, {key: line}, column names, number of header lines incl. the column line, data offset)."""
     meta: dict[str, str] = {}
-    for i, line in enumerate(text_head):
-        if not line.startswith("#"):
+    key_line: dict[str, int] = {}
+    pos, i = 0, 0
+    while pos < len(raw):
+        end = raw.find(b"\n", pos)
+        stop = len(raw) if end < 0 else end
+        if not raw.startswith(b"#", pos):
+            shown = raw[pos:stop][:40].decode("utf-8", errors="replace")
             raise FormatError(path, i + 1, "a '# time\\t...' column header line before the data",
-                              f"{line[:40]!r}" if line.strip() else "a blank line")
-        body = line[1:].strip("\r\n").lstrip(" ")
-        if body.startswith("time\t") or body == "time":
-            return meta, body.rstrip("\t").split("\t"), i + 1
+                              repr(shown) if shown.strip() else "a blank line")
+        body = decode(path, raw, pos + 1, stop).lstrip(" ")
+        if _is_column_line(body):
+            return meta, key_line, body.rstrip("\t").split("\t"), i + 1, stop + 1
         key, sep, value = body.partition(":")
         if sep:
             meta[key.strip()] = value.strip()
-    raise FormatError(path, len(text_head) + 1 if text_head else 1,
-                      "a '# time\\t...' column header line", "end of file" if text_head else "an empty file")
+            key_line.setdefault(key.strip(), i + 1)
+        pos, i = stop + 1, i + 1
+    raise FormatError(path, i + 1, "a '# time\\t...' column header line", "end of file")
 
 
-def _read_head(path: Path) -> tuple[list[str], int]:
-    head = []
-    with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
-        for line in fh:
-            head.append(line)
-            if not line.startswith("#") or line[1:].lstrip(" ").startswith("time"):
-                break
-    return head, len(head)
+def _column_indices(path: Path, names: list[str], line: int) -> list[int]:
+    """Index of each of :data:`COLUMNS` in ``names`` — columns are read by name, in any order."""
+    seen: dict[str, int] = {}
+    for j, n in enumerate(names):
+        if n in seen:
+            raise FormatError(path, line, "unique column names in the '# time' header line",
+                              f"{n!r} twice (columns {seen[n] + 1} and {j + 1})")
+        seen[n] = j
+    missing = [c for c in COLUMNS if c not in seen]
+    if missing:
+        raise FormatError(path, line, f"the column {missing[0]!r} in the '# time' header line",
+                          f"{len(names)} columns without it")
+    return [seen[c] for c in COLUMNS]
 
 
-def _parse_with_moticon(path: Path, names: list[str], usecols: list[int]) -> np.ndarray:
+def _parse_with_moticon(path: Path, names: list[str], usecols: list[int], like: np.ndarray) -> np.ndarray:
     from moticon_opengo.txt_export import Measurement
 
-    m = Measurement(str(path), trim=False, fill_method="keep")
-    if m.data is None:
-        raise FormatError(path, None, "data rows", "none")
+    try:
+        m = Measurement(str(path), trim=False, fill_method="keep")
+    except Exception as err:  # the reference parser answers garbage with bare KeyError/ValueError
+        raise FormatError(path, None, "a file moticon-opengo can parse", f"{type(err).__name__}: {err}") from None
+    if m.data is None or m.data.ndim != 2 or m.data.shape[0] != like.shape[0]:
+        raise FormatError(path, None, f"{like.shape[0]} data rows parsed by moticon-opengo",
+                          "none" if m.data is None else f"shape {m.data.shape}")
     index = {n: i for i, n in enumerate(m.channel_names)}
-    return m.data[:, [index[names[c]] for c in usecols]]
+    data = m.data[:, [index[names[c]] for c in usecols]]
+    if not np.array_equal(np.isnan(data), np.isnan(like)):
+        raise FormatError(path, None, "moticon-opengo to find the same blank cells as the pandas engine", "others")
+    return data
+
+
+def _sides_present(path: Path, sides: np.ndarray, first: int) -> np.ndarray:
+    """(N, 2) bool: the side has data in the row. A side is all 25 cells or all blank (one-sided row)."""
+    n_blank = np.isnan(sides).sum(axis=2)
+    partial = (n_blank > 0) & (n_blank < 25)
+    if partial.any():
+        r, s = (int(v[0]) for v in np.nonzero(partial))
+        c = int(np.argmax(np.isnan(sides[r, s])))
+        raise FormatError(path, first + r, f"all 25 {SIDES[s]} cells filled, or all blank (a one-sided row)",
+                          f"{int(n_blank[r, s])} blank, e.g. {COLUMNS[1 + 25 * s + c]!r}")
+    return n_blank == 0
+
+
+def _check_physical(path: Path, sides: np.ndarray, first: int) -> None:
+    bad = (sides < _LOW) | (sides > _HIGH)  # NaN (a blank side) compares False
+    if bad.any():
+        r, s, c = (int(v[0]) for v in np.nonzero(bad))
+        name = COLUMNS[1 + 25 * s + c]
+        want = "within -0.5…+0.5 (the insole's outline)" if c >= 23 else "≥ 0 (a pressure or force is never negative)"
+        raise FormatError(path, first + r, f"{name!r} {want}", f"{sides[r, s, c]:g}")
+
+
+def _check_time(path: Path, time: np.ndarray, present: np.ndarray, first: int, meta: dict, key_line: dict,
+                expected_rate_hz: float, rate_tolerance: float) -> int:
+    """Strictly increasing, the expected rate, every step regular; returns the tolerated missing stamps."""
+    check_present(path, time, first, "time")
+    check_increasing(path, time, first, "time")
+    if time.size < 2:
+        return 0
+    step = float(np.median(np.diff(time)))
+    if abs(1.0 / step - expected_rate_hz) > rate_tolerance * expected_rate_hz:
+        raise FormatError(path, first, f"a sampling rate of {expected_rate_hz:g} Hz "
+                          f"(time step {1 / expected_rate_hz:g} s)", f"{1.0 / step:.4g} Hz")
+    # OpenGo's merge of the two insoles' time axes can skip one stamp, between a row that has only
+    # one side and a row that has only the other (230927_102114.txt, 16.43 → 16.45 s); anywhere else
+    # a missing stamp is a deleted row
+    one = present.sum(axis=1) == 1
+    merge = one[:-1] & one[1:] & (present[:-1] != present[1:]).all(axis=1)
+    gaps = check_steps(path, time, first, step, tolerance=STEP_TOLERANCE, allow_double=merge,
+                       expected=f"time steps of {step:.3g} s (a missing stamp is tolerated only between a "
+                                "left-only and a right-only row)")
+    duration = parse_duration(meta.get("Duration"))
+    # the header's Duration is the last stamp, to the ms (real exports: within 0.004 s; files written
+    # by write_moticon: last − first); rows cut off the end of the file show up here
+    tol = 0.5 * step + 0.0005 + 1e-9
+    if duration is not None and min(abs(duration - time[-1]), abs(duration - (time[-1] - time[0]))) > tol:
+        raise FormatError(path, first + time.size - 1, f"time to end at the Duration {meta['Duration']} "
+                          f"({duration:g} s) of header line {key_line['Duration']}, within half a step",
+                          f"a last time stamp of {time[-1]:g} s (rows missing or added at the end?)")
+    return gaps
 
 
 def read_moticon(path, *, expected_rate_hz: float = SAMPLE_RATE_HZ, rate_tolerance: float = 0.02,
                  engine: str = "pandas", trim: bool = True) -> InsoleRecording:
-    """Read a Moticon OpenGo text export into an :class:`InsoleRecording`.
+    """Read a Moticon OpenGo text export into an :class:`InsoleRecording` (shapes and units there).
 
-    Validates, in order: header present, the 51 core columns named, the same
-    number of tab-separated fields on every row (a short last line is reported
-    as truncated), numeric cells, strictly increasing time, and a sampling rate
-    within ``rate_tolerance`` of ``expected_rate_hz``. One-sided rows at the
-    ends are trimmed (``trim``) and other blank cells are filled by holding
-    the side's previous sample; ``filled`` counts trimmed rows, filled rows per
-    side and filled cells per ``"<side> <group>"``.
+    Validates, in order: the header and its '# time' column line (the 51 core
+    columns, found by name in any order, no name twice); a final newline; the
+    same number of tab-separated fields on every row; finite numeric cells
+    (text, ``nan``, ``inf``, ``1e400`` are errors); each side of a row all
+    filled or all blank; pressure and total force ≥ 0 and COP within ±0.5;
+    strictly increasing time at ``expected_rate_hz`` (± ``rate_tolerance``)
+    with every step within :data:`STEP_TOLERANCE` of the median step; and the
+    last time stamp against the header's ``Duration``. Any failure raises
+    :class:`FormatError` naming the file and line.
+
+    Tolerated, as real exports contain them: blank one-sided rows (trimmed at
+    the ends when ``trim``, else held from the side's previous sample), one
+    missing time stamp between a left-only and a right-only row (counted in
+    ``meta["time_gaps"]``), extra columns (ignored), a UTF-8 BOM and CRLF line
+    endings (see :mod:`humaps.io.textfile`), a missing or unparseable
+    ``Duration``. ``filled`` counts trimmed rows, filled rows per side and
+    filled cells per ``"<side> <group>"``; nothing else is changed.
     """
     assert engine in ("pandas", "moticon"), f"engine must be 'pandas' or 'moticon', got {engine!r}"
+    if not (np.isfinite(expected_rate_hz) and expected_rate_hz > 0):
+        raise ValueError(f"expected_rate_hz must be a positive number, got {expected_rate_hz!r}")
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise FormatError(path, 1, "a Moticon OpenGo text export ('# ' header lines, a '# time' column line, data)",
-                          "an empty file")
-    head, _ = _read_head(path)
-    meta, names, n_header = _split_header(path, head)
-    missing = [c for c in COLUMNS if c not in names]
-    if missing:
-        raise FormatError(path, n_header, f"the column {missing[0]!r} in the '# time' header line",
-                          f"{len(names)} columns without it")
-    usecols = [names.index(c) for c in COLUMNS]
-
-    # --- row structure: one vectorised pass over the bytes
-    header_bytes = sum(len(h.encode("utf-8")) for h in head)
-    check_field_counts(path, raw, header_bytes, n_header + 1, len(names))
-
-    data = (read_numeric(path, n_header, usecols, names) if engine == "pandas"
-            else _parse_with_moticon(path, names, usecols))
+    raw = read_bytes(path, "a Moticon OpenGo text export ('# ' header lines, a '# time' column line, data)")
+    meta, key_line, names, n_header, start = _split_header(path, raw)
+    usecols = _column_indices(path, names, n_header)
+    check_final_newline(path, raw)
     first = n_header + 1
+    check_field_counts(path, raw, start, first, len(names))
+    data = read_numeric(path, raw, start, first, usecols, names)
+    if engine == "moticon":
+        data = _parse_with_moticon(path, names, usecols, data)
     time = data[:, 0]
-    if np.isnan(time).any():
-        raise FormatError(path, first + int(np.flatnonzero(np.isnan(time))[0]), "a time value", "a blank cell")
-    dt = np.diff(time)
-    if (dt <= 0).any():
-        i = int(np.flatnonzero(dt <= 0)[0]) + 1
-        raise FormatError(path, first + i, f"time increasing past {time[i - 1]:.2f} s", f"{time[i]:.2f} s")
-    if time.size > 1:
-        rate = 1.0 / float(np.median(dt))
-        if abs(rate - expected_rate_hz) > rate_tolerance * expected_rate_hz:
-            raise FormatError(path, first, f"a sampling rate of {expected_rate_hz:g} Hz "
-                              f"(time step {1 / expected_rate_hz:g} s)", f"{rate:.4g} Hz")
-
     sides = data[:, 1:].reshape(-1, 2, 25)                        # (N, side, channel)
-    present = ~np.isnan(sides[:, :, 0])                            # side has data in this row
+    present = _sides_present(path, sides, first)                   # (N, 2) side has data in this row
+    _check_physical(path, sides, first)
+    gaps = _check_time(path, time, present, first, meta, key_line, expected_rate_hz, rate_tolerance)
+
     filled: dict[str, int] = {"trimmed rows": 0}
     keep = slice(None)
     if trim:
@@ -185,6 +255,7 @@ def read_moticon(path, *, expected_rate_hz: float = SAMPLE_RATE_HZ, rate_toleran
 
     meta = dict(meta)
     meta["columns"] = names
+    meta["time_gaps"] = gaps
     return InsoleRecording(
         time=time, pressure=sides[:, :, GROUPS["pressure"]],
         acceleration=sides[:, :, GROUPS["acceleration"]], angular_rate=sides[:, :, GROUPS["angular"]],

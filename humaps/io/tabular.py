@@ -1,12 +1,15 @@
 """Vectorised checks shared by the tab-separated device readers (Moticon, QTM)."""
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from humaps.io.errors import FormatError
+from humaps.io.textfile import cell_text, check_utf8
 
 
 def field_counts(raw: bytes, start: int) -> np.ndarray:
@@ -37,27 +40,64 @@ def check_field_counts(path: Path, raw: bytes, start: int, first_line: int, n_ex
     return int(n_fields.size)
 
 
-def read_numeric(path: Path, skiprows: int, usecols: list[int], names: list[str]) -> np.ndarray:
-    """Parse ``usecols`` of the data block as float64 (blank → NaN) with pandas' C reader.
+#: a decimal number as the devices print it (what the C reader accepts, minus inf/nan spellings)
+NUMBER = r"[ \t\v\f]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\v\f]*"
 
-    On failure a slower string pass finds the first non-numeric cell and raises
-    :class:`FormatError` naming its line and column; good files never pay for it.
+
+def read_numeric(path: Path, raw: bytes, start: int, first_line: int, usecols: list[int], names: list[str],
+                 *, na_values: tuple[str, ...] = ("",)) -> np.ndarray:
+    """(rows, len(usecols)) float64: the columns ``usecols`` of the tab-separated block ``raw[start:]``.
+
+    Columns come back in the order of ``usecols`` — ``read_csv(usecols=...)``
+    alone returns them in file order, which would mix up channels of an
+    export whose columns are permuted. A cell in ``na_values`` is NaN (blank);
+    every other cell must be a finite number: text, ``nan``/``NA`` spellings,
+    ``inf``/``Infinity`` and overflowing numbers such as ``1e400`` raise
+    :class:`FormatError` naming the line and column. Quotes are ordinary
+    characters (``QUOTE_NONE``): a stray ``"`` cannot swallow tabs or lines.
+    The caller has checked the field count of every line (:func:`check_field_counts`).
     """
-    kw = dict(sep="\t", header=None, skiprows=skiprows, usecols=usecols, engine="c",
-              skip_blank_lines=False, encoding="utf-8")
+    check_utf8(path, raw, start)
+    order = sorted(set(usecols))
+    kw = dict(sep="\t", header=None, usecols=order, engine="c", skip_blank_lines=False,
+              keep_default_na=False, na_values=list(na_values), quoting=csv.QUOTE_NONE, encoding="utf-8")
+    buf = io.BytesIO(raw)
+    buf.seek(start)  # the C reader starts at the stream position: no copy of the data block
     try:
-        return pd.read_csv(path, dtype=np.float64, **kw).to_numpy(dtype=np.float64)
-    except (ValueError, pd.errors.ParserError):
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, **kw)
-        for j, col in enumerate(raw.columns):
-            s = raw[col]
-            num = pd.to_numeric(s, errors="coerce")
-            bad = num.isna().to_numpy() & (s.str.strip() != "").to_numpy() & ~s.str.strip().str.lower().isin(["nan"]).to_numpy()
-            if bad.any():
-                i = int(np.flatnonzero(bad)[0])
-                raise FormatError(path, skiprows + 1 + i,
-                                  f"a number in column {usecols[j] + 1} ({names[usecols[j]]!r})", repr(s.iloc[i]))
-        raise
+        data = pd.read_csv(buf, dtype=np.float64, **kw).to_numpy(dtype=np.float64)
+    except (ValueError, pd.errors.ParserError) as err:
+        _raise_first_bad_cell(path, raw[start:], first_line, order, names, na_values, kw, err)
+    if order != list(usecols):
+        data = data[:, [order.index(c) for c in usecols]]
+    inf = np.isinf(data)
+    if inf.any():
+        r, j = (int(v[0]) for v in np.nonzero(inf))  # row-major: the first line, then the leftmost column
+        c = usecols[j]
+        raise FormatError(path, first_line + r, f"a finite number in column {c + 1} ({names[c]!r})",
+                          repr(cell_text(raw, start, r, c)))
+    return data
+
+
+def _raise_first_bad_cell(path, buf: bytes, first_line: int, order: list[int], names: list[str],
+                          na_values, kw: dict, err: Exception):
+    """The slow string pass after a failed parse: raise :class:`FormatError` at the first bad cell."""
+    kw = dict(kw, keep_default_na=False, na_values=None, na_filter=False)
+    try:
+        text = pd.read_csv(io.BytesIO(buf), dtype=str, **kw)
+    except Exception as again:  # not expected after the field-count check; never let it escape bare
+        raise FormatError(path, None, "tab-separated numeric cells", f"{err}; {again}") from None
+    best = None
+    for j, col in enumerate(text.columns):
+        s = text[col]
+        bad = ~(s.str.fullmatch(NUMBER).to_numpy(dtype=bool) | s.isin(list(na_values)).to_numpy(dtype=bool))
+        if bad.any():
+            cand = (int(np.argmax(bad)), order[j])
+            best = cand if best is None or cand < best else best
+    if best is None:
+        raise FormatError(path, None, "tab-separated numeric cells", f"a block the C reader rejects ({err})") from None
+    r, c = best
+    raise FormatError(path, first_line + r, f"a number in column {c + 1} ({names[c]!r})",
+                      repr(text.iloc[r, order.index(c)])) from None
 
 
 def _fixed_column(v: np.ndarray, decimals: int) -> np.ndarray:

@@ -5,16 +5,16 @@
   and a total-force descriptor f ∈ R^2; the 38 concatenated values per frame go
   through a uni-directional LSTM over the window (T = 300 at 100 Hz) whose last
   hidden state is the insole latent.
-- :class:`PoseEncoder` — three spatial-temporal graph-convolution layers
-  (ST-GCN, Yan et al. 2018) on the 24-joint skeleton graph, joints pooled, then
-  an LSTM over the window (T = 360 at 120 Hz); its last hidden state is the pose
-  latent.
+- :class:`STGCNEncoder` — three spatial-temporal graph-convolution layers
+  (ST-GCN, Yan et al. 2018) on the 24-joint skeleton graph, then an LSTM over
+  the window (T = 360 at 120 Hz) that sees every joint's features side by side
+  at each step; its last hidden state is the pose latent.
 - :class:`SharedClassifier` — one MLP over one latent or both concatenated.
 - :class:`ActivityNet` — the three assembled for one modality ("insole", "pose")
   or both ("both", the concatenated multimodal strategy).
 
 The paper leaves the widths, kernel sizes and strides open; they are fields of
-:class:`ActivityNetConfig` (filled from the experiment's ``ActivityConfig``):
+:class:`ActivityNetConfig`:
 
 - each insole branch is a stack of two 1-D convolutions *over time* whose
   output has one descriptor per frame (``insole_kernel`` = 1 makes it strictly
@@ -37,12 +37,11 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from humaps.data.channels import CLASSIFIER, N_CLASSIFIER
 from humaps.graphs import SkeletonGraph
 from humaps.skeleton import N_JOINTS
 
-#: slices of the 38 insole channels per frame
-PRESSURE, COP, FORCE = slice(0, 32), slice(32, 36), slice(36, 38)
-N_INSOLE_CHANNELS = 38
+PRESSURE, COP, FORCE = CLASSIFIER["pressure"], CLASSIFIER["cop"], CLASSIFIER["force"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +55,10 @@ class ActivityNetConfig:
     stgcn_channels: output channels of the three ST-GCN layers.
     stgcn_kernel: temporal kernel of each ST-GCN layer (odd).
     stgcn_strides: temporal stride of each ST-GCN layer.
+    pose_pool: how the joints reach the LSTM: "flatten" feeds the C × 24 features of every joint per
+        step, so the LSTM knows which joint (left or right leg, hand, head) moves; "mean" averages the
+        joints first, and left/right and limb identity are lost (book profile: 15 points of mean
+        class accuracy; mirror pairs such as jumping on the left / right leg are confused).
     pose_latent: hidden size of the pose LSTM = size of the pose latent.
     classifier_hidden: hidden width of the shared MLP classifier.
     dropout: dropout before the classifier's output layer.
@@ -69,6 +72,7 @@ class ActivityNetConfig:
     stgcn_channels: tuple[int, int, int] = (64, 64, 128)
     stgcn_kernel: int = 9
     stgcn_strides: tuple[int, int, int] = (1, 2, 2)
+    pose_pool: str = "flatten"
     pose_latent: int = 128
     classifier_hidden: int = 128
     dropout: float = 0.2
@@ -90,6 +94,7 @@ class ActivityNetConfig:
             "insole_latent, pose_latent and classifier_hidden must be >= 1"
         assert 0.0 <= self.dropout < 1.0, f"dropout must be in [0, 1), got {self.dropout}"
         assert self.n_classes >= 2, f"n_classes must be >= 2, got {self.n_classes}"
+        assert self.pose_pool in ("flatten", "mean"), f"pose_pool must be 'flatten' or 'mean', got {self.pose_pool!r}"
 
 
 def skeleton_adjacency() -> np.ndarray:
@@ -125,13 +130,13 @@ class InsoleEncoder(nn.Module):
         self.pressure = _Branch(c_in=32, hidden=cp, c_out=32, kernel=k, stride=s)  # -> p ∈ R^32
         self.cop = _Branch(c_in=4, hidden=cc, c_out=4, kernel=k, stride=s)  # -> c ∈ R^4
         self.force = _Branch(c_in=2, hidden=cf, c_out=2, kernel=k, stride=s)  # -> f ∈ R^2
-        self.lstm = nn.LSTM(N_INSOLE_CHANNELS, config.insole_latent, batch_first=True)
+        self.lstm = nn.LSTM(N_CLASSIFIER, config.insole_latent, batch_first=True)
         self.latent_size = config.insole_latent
 
     def descriptors(self, insole: torch.Tensor) -> torch.Tensor:
         """(B, T, 38) -> (B, T/stride, 38): [p | c | f] per (subsampled) frame."""
-        assert insole.ndim == 3 and insole.shape[-1] == N_INSOLE_CHANNELS, \
-            f"insole must be (B, T, {N_INSOLE_CHANNELS}), got {tuple(insole.shape)}"
+        assert insole.ndim == 3 and insole.shape[-1] == N_CLASSIFIER, \
+            f"insole must be (B, T, {N_CLASSIFIER}), got {tuple(insole.shape)}"
         x = insole.transpose(1, 2)  # (B, 38, T): channels first for Conv1d
         p = self.pressure(x[:, PRESSURE])  # (B, 32, T')
         c = self.cop(x[:, COP])  # (B, 4, T')
@@ -174,7 +179,7 @@ class STGCNLayer(nn.Module):
         return torch.relu(h + self.residual(x))
 
 
-class PoseEncoder(nn.Module):
+class STGCNEncoder(nn.Module):
     """(B, T, 24, 3) normalised pelvis-centred poses -> (B, pose_latent)."""
 
     def __init__(self, *, config: ActivityNetConfig):
@@ -186,7 +191,9 @@ class PoseEncoder(nn.Module):
                        stride=config.stgcn_strides[i], adjacency=adjacency)
             for i in range(3)
         ])
-        self.lstm = nn.LSTM(channels[-1], config.pose_latent, batch_first=True)
+        self.pool = config.pose_pool
+        self.lstm = nn.LSTM(channels[-1] * (N_JOINTS if self.pool == "flatten" else 1), config.pose_latent,
+                            batch_first=True)
         self.latent_size = config.pose_latent
 
     def forward(self, pose: torch.Tensor) -> torch.Tensor:
@@ -196,7 +203,11 @@ class PoseEncoder(nn.Module):
         # backward of a strided 1x1 Conv2d on this permuted view corrupts the heap (glibc abort).
         x = pose.permute(0, 3, 1, 2).contiguous()
         x = self.layers(x)  # (B, C, T', V)
-        x = x.mean(dim=3).transpose(1, 2)  # (B, T', C): pool the joints, time first for the LSTM
+        if self.pool == "flatten":  # (B, T', C·V): every joint's features, time first for the LSTM
+            B, C, T, V = x.shape
+            x = x.permute(0, 2, 1, 3).reshape(B, T, C * V)
+        else:  # (B, T', C): the mean over the joints
+            x = x.mean(dim=3).transpose(1, 2)
         _, (h, _) = self.lstm(x)  # h: (1, B, latent)
         return h[0]  # (B, latent)
 
@@ -233,7 +244,7 @@ class ActivityNet(nn.Module):
         assert modality in MODALITIES, f"modality must be one of {MODALITIES}, got {modality!r}"
         self.config, self.modality = config, modality
         self.insole_encoder = InsoleEncoder(config=config) if modality in ("insole", "both") else None
-        self.pose_encoder = PoseEncoder(config=config) if modality in ("pose", "both") else None
+        self.pose_encoder = STGCNEncoder(config=config) if modality in ("pose", "both") else None
         in_features = ((config.insole_latent if self.insole_encoder is not None else 0)
                        + (config.pose_latent if self.pose_encoder is not None else 0))
         self.classifier = SharedClassifier(in_features=in_features, hidden=config.classifier_hidden,

@@ -21,8 +21,7 @@ import torch
 import torch.nn as nn
 
 from humaps import skeleton
-
-G = 9.81  # m/s² per g
+from humaps.constants import G  # m/s² per g
 
 
 @dataclass(frozen=True)

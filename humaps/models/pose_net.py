@@ -17,16 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from humaps import skeleton
+from humaps.data.channels import CELLS_PER_FOOT, N_AUX, N_PRESSURE
+from humaps.data.normalise import Normaliser
 from humaps.graphs import FootGraph, SkeletonGraph
 from humaps.models.graph_conv import GCNStack
-
-N_PRESSURE = 32  # 16 cells × 2 feet, left then right
-N_AUX = 18  # acc L/R (6), pitch/yaw/roll L/R (6), COP L/R (4), force L/R (2)
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,6 @@ class PoseNetConfig:
     imu_hidden: int = 128
     mlp_ratio: int = 4
     dropout: float = 0.1
-    T: int = 300  # frames per window (3 s at 100 Hz); the model itself accepts any length
     use_pose_encoder: bool = True
     foot_graph_rule: str = "delaunay"
 
@@ -71,7 +70,7 @@ class PoseNetConfig:
         if self.d_model % self.n_heads:
             raise ValueError(f"PoseNetConfig: d_model={self.d_model} is not divisible by n_heads={self.n_heads}")
         for name in ("d_model", "n_layers", "n_heads", "gcn_hidden", "gcn_layers", "press_node_features",
-                     "pose_node_features", "lstm_layers", "imu_hidden", "mlp_ratio", "T"):
+                     "pose_node_features", "lstm_layers", "imu_hidden", "mlp_ratio"):
             if getattr(self, name) < 1:
                 raise ValueError(f"PoseNetConfig.{name} must be >= 1, got {getattr(self, name)!r}")
         if not 0.0 <= self.dropout < 1.0:
@@ -81,7 +80,7 @@ class PoseNetConfig:
     def tiny(cls, **overrides) -> "PoseNetConfig":
         """A few-thousand-parameter model for CPU tests."""
         values = dict(d_model=32, n_layers=1, n_heads=2, gcn_hidden=8, gcn_layers=1, press_node_features=1,
-                      pose_node_features=2, imu_hidden=16, mlp_ratio=2, dropout=0.0, T=20)
+                      pose_node_features=2, imu_hidden=16, mlp_ratio=2, dropout=0.0)
         return cls(**(values | overrides))
 
 
@@ -132,7 +131,7 @@ class PressureEncoder(nn.Module):
 
     def forward(self, p: torch.Tensor) -> torch.Tensor:
         B, T, _ = p.shape
-        cells = p.reshape(B, T, 2, 16, 1)  # (B,T,32) → (B,T,foot,cell,1 channel)
+        cells = p.reshape(B, T, 2, CELLS_PER_FOOT, 1)  # (B,T,32) → (B,T,foot,cell,1 channel)
         h = torch.cat([self.gcn_left(cells[:, :, 0]), self.gcn_right(cells[:, :, 1])], dim=2)  # (B,T,32,C)
         h = h.reshape(B, T, self.width)  # (B,T,32·C): features of both feet concatenated
         h, _ = self.lstm(h)  # (B,T,32·C)
@@ -258,11 +257,12 @@ class PoseNet(nn.Module):
         self.register_buffer("a_std", torch.ones(N_AUX))
         self.register_buffer("joint_mean", torch.zeros(skeleton.N_JOINTS, 3))
 
-    def set_normalisation(self, stats: dict) -> None:
-        """Copy ``p_mean, p_std, a_mean, a_std`` and ``joint_mean`` (arrays) into the buffers."""
-        for name in ("p_mean", "p_std", "a_mean", "a_std", "joint_mean"):
+    def set_normalisation(self, *, pressure: Normaliser, aux: Normaliser, joint_mean: np.ndarray) -> None:
+        """Copy the training folds' input statistics and mean pose (24, 3) m into the buffers."""
+        for name, value in (("p_mean", pressure.mean), ("p_std", pressure.std), ("a_mean", aux.mean),
+                            ("a_std", aux.std), ("joint_mean", joint_mean)):
             buf = getattr(self, name)
-            value = torch.as_tensor(stats[name], dtype=buf.dtype)
+            value = torch.as_tensor(np.asarray(value), dtype=buf.dtype)
             if value.shape != buf.shape:
                 raise ValueError(f"normalisation {name!r}: expected shape {tuple(buf.shape)}, got {tuple(value.shape)}")
             buf.copy_(value)

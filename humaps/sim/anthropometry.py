@@ -11,12 +11,10 @@ tests generalisation rather than memory.
 Rest pose (all segment frames parallel to the body frame): x to the subject's
 right, y forward, z up, metres; standing upright, arms hanging.
 
-Foot contact geometry (the physics derives contact from it):
-- heel point: ``Foot`` joint (ankle) + ``heel_offset`` in the Foot frame,
-  i.e. ≈ 0.2 foot lengths behind and one ankle height (≈ 0.07 m) below the ankle;
-- ball point: ``ToeBase`` joint (first metatarsal head) + (0, 0, −toe_height);
-- toe tip: ``ToeBase`` joint + (0, toe_length, −toe_height).
-All three lie on the ground (z = ground height) in the rest pose.
+Foot contact geometry: :class:`humaps.sim.foot.FootGeometry` (``Subject.foot``), the
+one model that both places the body on the ground and drives the insole physics —
+heel ≈ 0.2 foot lengths behind and one ankle height (≈ 0.07 m) below the ankle,
+ball under the ``ToeBase`` joint, toe tip one foot length ahead of the heel.
 """
 from __future__ import annotations
 
@@ -26,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from humaps.insole import LENGTH_BY_SIZE_M
+from humaps.sim.foot import FootGeometry
 from humaps.skeleton import INDEX, N_JOINTS
 
 # de Leva (1996) mass fractions (%) and COM positions (fraction of segment length from the proximal joint).
@@ -77,9 +76,7 @@ class Subject:
     offsets: np.ndarray        # (24, 3) m, each joint's origin in its parent's frame (rest pose)
     seg_mass_kg: np.ndarray    # (24,) kg, sums to mass_kg
     seg_com: np.ndarray        # (24, 3) m, each segment's COM in its own frame
-    heel_offset: np.ndarray    # (3,) m, heel contact point in the Foot frame
-    toe_length_m: float        # ToeBase joint → toe tip, along +y
-    toe_height_m: float        # ToeBase joint height above the sole
+    foot: FootGeometry         # contact points of both feet (:mod:`humaps.sim.foot`)
     hand_length_m: float
     style: Style
 
@@ -89,7 +86,7 @@ class Subject:
 
 
 def _geometry(height: float, sex: str, rng: np.random.Generator):
-    """Rest-pose offsets, foot geometry and segment COMs/masses for one body."""
+    """Rest-pose offsets, segment mass fractions and COMs, foot length and geometry, hand length of one body."""
     H = height
     jit = lambda sd=0.025: float(np.clip(rng.normal(1.0, sd), 1 - 2.5 * sd, 1 + 2.5 * sd))  # noqa: E731
     thigh, shank = 0.245 * H * jit(), 0.246 * H * jit()
@@ -137,9 +134,9 @@ def _geometry(height: float, sex: str, rng: np.random.Generator):
         f(f"{side}Foot", t["foot"] * 0.8, (0, (t["c_foot"] - 0.2) * foot_len, -0.5 * ankle_h))
         f(f"{side}ToeBase", t["foot"] * 0.2, (0, 0.1 * foot_len, -0.5 * toe_h))
     frac /= frac.sum()
-    heel = np.array([0.0, -heel_back, -ankle_h])
-    toe_len = foot_len - heel_back - ball_fwd
-    return off, frac, com, foot_len, heel, toe_len, toe_h, hand
+    foot = FootGeometry(heel_back_m=heel_back, ankle_height_m=ankle_h, toe_length_m=foot_len - heel_back - ball_fwd,
+                        toe_height_m=toe_h)
+    return off, frac, com, foot_len, foot, hand
 
 
 def insole_size_for(foot_length_m: float) -> int:
@@ -180,12 +177,12 @@ def sample_subjects(n_subjects: int, cohort_seed: int) -> list[Subject]:
         bmi = float(np.clip(rng.normal(23.0 if sex == "F" else 24.0, 2.6), 18.5, 30.0))
         mass = round(float(np.clip(bmi * h * h, 48.0, 105.0)), 1)
         h = round(h, 3)
-        off, frac, com, foot_len, heel, toe_len, toe_h, hand = _geometry(h, sex, rng)
+        off, frac, com, foot_len, foot, hand = _geometry(h, sex, rng)
         subjects.append(Subject(
             subject_id=f"S{i + 1:02d}", sex=sex, age=int(rng.integers(19, 46)), height_m=round(h, 3),
             mass_kg=round(mass, 1), insole_size=insole_size_for(foot_len), foot_length_m=foot_len,
-            offsets=off, seg_mass_kg=frac * mass, seg_com=com, heel_offset=heel, toe_length_m=toe_len,
-            toe_height_m=toe_h, hand_length_m=hand, style=_style(rng, ACTION_NAMES),
+            offsets=off, seg_mass_kg=frac * mass, seg_com=com, foot=foot, hand_length_m=hand,
+            style=_style(rng, ACTION_NAMES),
         ))
     return subjects
 
@@ -201,8 +198,8 @@ def subjects_table(subjects: list[Subject]) -> pd.DataFrame:
             "thigh_m": round(-o[INDEX["LeftLeg"], 2], 4), "shank_m": round(-o[INDEX["LeftFoot"], 2], 4),
             "upper_arm_m": round(-o[INDEX["LeftForeArm"], 2], 4),
             "hip_width_m": round(2 * o[INDEX["RightUpLeg"], 0], 4),
-            "heel_back_m": round(-s.heel_offset[1], 4), "ankle_height_m": round(-s.heel_offset[2], 4),
-            "toe_height_m": round(s.toe_height_m, 4), "toe_length_m": round(s.toe_length_m, 4),
+            "heel_back_m": round(s.foot.heel_back_m, 4), "ankle_height_m": round(s.foot.ankle_height_m, 4),
+            "toe_height_m": round(s.foot.toe_height_m, 4), "toe_length_m": round(s.foot.toe_length_m, 4),
             "walk_cadence_spm": round(s.style.walk_cadence, 1), "right_handed": s.style.right_handed,
         })
     return pd.DataFrame(rows)

@@ -21,36 +21,18 @@ Measured on the real recordings (``moticon-opengo`` test data):
 from __future__ import annotations
 
 import numpy as np
+from scipy.spatial.transform import Rotation
 
-from humaps.sim.physics import G, derivative, lowpass
-from humaps.skeleton import INDEX
+from humaps.constants import G
+from humaps.sim.foot import FOOT_SEGMENTS, TOE_SEGMENTS
+from humaps.sim.physics import derivative, lowpass
+from humaps.sim.quaternions import qconj, qmat, qmul
 
 ACC_STEP_G, ACC_MAX_G = 1.0 / 2048.0, 16.0
 GYRO_STEP_DPS, GYRO_MAX_DPS = 0.07, 2000.0
 ACC_NOISE_G, GYRO_NOISE_DPS = 0.003, 0.15
 MOUNT_PITCH_DEG, MOUNT_ROLL_DEG = 11.0, 2.3
 KIN_CUTOFF_HZ = 12.0          # the motion programs are smooth; keep only what they can carry
-
-
-def qmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Hamilton product of (..., 4) quaternions (w, x, y, z)."""
-    aw, ax, ay, az = np.moveaxis(a, -1, 0)
-    bw, bx, by, bz = np.moveaxis(b, -1, 0)
-    return np.stack([aw * bw - ax * bx - ay * by - az * bz, aw * bx + ax * bw + ay * bz - az * by,
-                     aw * by - ax * bz + ay * bw + az * bx, aw * bz + ax * by - ay * bx + az * bw], -1)
-
-
-def qconj(q: np.ndarray) -> np.ndarray:
-    return q * np.array([1.0, -1.0, -1.0, -1.0])
-
-
-def qmat(q: np.ndarray) -> np.ndarray:
-    """(..., 3, 3) rotation matrices of unit quaternions (..., 4)."""
-    w, x, y, z = np.moveaxis(q / np.linalg.norm(q, axis=-1, keepdims=True), -1, 0)
-    return np.stack([
-        np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], -1),
-        np.stack([2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)], -1),
-        np.stack([2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], -1)], -2)
 
 
 def body_rates(q: np.ndarray, fs: float) -> np.ndarray:
@@ -63,11 +45,16 @@ def body_rates(q: np.ndarray, fs: float) -> np.ndarray:
 
 
 def mount_matrix(pitch_deg: float, roll_deg: float) -> np.ndarray:
-    """(3, 3) sensor tilt: toe-down pitch about Y, then roll about X."""
-    p, r = np.radians(pitch_deg), np.radians(roll_deg)
-    ry = np.array([[np.cos(p), 0, np.sin(p)], [0, 1, 0], [-np.sin(p), 0, np.cos(p)]])
-    rx = np.array([[1, 0, 0], [0, np.cos(r), -np.sin(r)], [0, np.sin(r), np.cos(r)]])
-    return ry @ rx
+    """(3, 3) sensor tilt Ry(pitch)·Rx(roll): toe-down pitch about Y, then roll about the tilted X."""
+    return Rotation.from_euler("YX", [pitch_deg, roll_deg], degrees=True).as_matrix()
+
+
+def flat_frame(motion) -> np.ndarray:
+    """(2,) per foot, the frame taken as flat on the ground (the IMU's mounting reference): the
+    frame where the ankle and ToeBase joints are lowest above their ground together."""
+    joints = np.array([FOOT_SEGMENTS, TOE_SEGMENTS]).T                      # (2 feet, ankle/toe)
+    h = motion.positions[:, joints, 2] - motion.ground_height[:, :, None]      # (F, 2, 2)
+    return np.argmin(h.sum(-1), axis=0)
 
 
 def insole_imu(motion, *, centre: np.ndarray, reference: np.ndarray, rng: np.random.Generator | None = None,
@@ -81,8 +68,7 @@ def insole_imu(motion, *, centre: np.ndarray, reference: np.ndarray, rng: np.ran
     given; ``rng`` adds white noise.
     """
     fs = motion.fs
-    feet = [INDEX["LeftFoot"], INDEX["RightFoot"]]
-    toes = [INDEX["LeftToeBase"], INDEX["RightToeBase"]]
+    feet, toes = FOOT_SEGMENTS, TOE_SEGMENTS
     q = motion.rotations[:, feet]                                   # (F, 2, 4) foot → world
     r_foot = qmat(q)                                                # (F, 2, 3, 3)
     mounts = []

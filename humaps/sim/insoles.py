@@ -15,22 +15,20 @@ import numpy as np
 from humaps.insole import LENGTH_BY_SIZE_M, SAMPLE_RATE_HZ, areas_cm2
 from humaps.recordings import SIDES, InsoleRecording
 from humaps.sim import imu, physics, pressure
+from humaps.sim.foot import FOOT_SEGMENTS
 from humaps.sim.motion import BodyMotion
-from humaps.skeleton import INDEX
+from humaps.sim.quaternions import qrot
 
 
-def _insole_centres(motion: BodyMotion, reference: np.ndarray, insole_size: int) -> np.ndarray:
-    """(F, 2, 3) world position of each insole's centre, rigidly attached to the Foot segment."""
-    ank, _, d, _, L, _ = physics.foot_frames(motion, insole_size)
-    q_foot = motion.rotations[:, [INDEX["LeftFoot"], INDEX["RightFoot"]]]              # (F, 2, 4)
-    out = np.empty_like(ank)
-    for s in range(2):                                                 # 2 sides
-        t = int(reference[s])
-        c0 = np.append(ank[t, s, :2] + (physics.ANKLE_Y - 0.5) * L * d[t, s],
-                       motion.ground_height[t, s] + 0.005)
-        local = physics._qrot(q_foot[t, s] * np.array([1.0, -1.0, -1.0, -1.0]), c0 - ank[t, s])   # foot frame
-        out[:, s] = ank[:, s] + physics._qrot(q_foot[:, s], np.broadcast_to(local, (len(out), 3)))
-    return out
+#: the IMU sits this far above the sole, inside the insole
+IMU_ABOVE_SOLE_M = 0.005
+
+
+def _insole_centres(motion: BodyMotion, insole_size: int) -> np.ndarray:
+    """(F, 2, 3) world position of each insole's centre (its IMU), rigidly attached to the Foot segment
+    where :class:`humaps.sim.foot.FootGeometry` lays the insole under the foot."""
+    centre = motion.foot.insole_point(0.5, LENGTH_BY_SIZE_M[insole_size], IMU_ABOVE_SOLE_M)   # Foot frame
+    return motion.positions[:, FOOT_SEGMENTS] + qrot(motion.rotations[:, FOOT_SEGMENTS], centre)
 
 
 def _resample(x: np.ndarray, t_src: np.ndarray, t_new: np.ndarray) -> np.ndarray:
@@ -56,8 +54,8 @@ def simulate_insoles(motion: BodyMotion, *, mass_kg: float, insole_size: int, rn
     assert rate_hz > 0 and motion.fs >= rate_hz, f"motion rate {motion.fs} Hz must be >= insole rate {rate_hz} Hz"
     assert 0.0 <= clock_offset_s < motion.n_frames / motion.fs, f"clock_offset_s {clock_offset_s} outside the motion"
     loads = physics.foot_loads(motion, mass_kg=mass_kg, insole_size=insole_size)
-    ref = physics.flat_frame(motion)
-    centres = _insole_centres(motion, ref, insole_size)
+    ref = imu.flat_frame(motion)
+    centres = _insole_centres(motion, insole_size)
     dev = rng if subject_rng is None else subject_rng
     mount = (imu.MOUNT_PITCH_DEG + dev.normal(0, 1.5), imu.MOUNT_ROLL_DEG + dev.normal(0, 1.0))
     gyro_bias = np.clip(dev.normal(0.0, 1.5, (2, 3)), -3.5, 3.5)

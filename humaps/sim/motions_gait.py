@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from humaps.sim.motions_base import (
-    Angles, Flight, bump, finish, keys, neutral_pose, periodic, ramp, timeline,
-)
+from humaps.sim.angles import Angles
+from humaps.sim.curves import bump, keys, periodic, ramp, timeline
+from humaps.sim.motion import Flight, finish
+from humaps.sim.stance import neutral_pose
 
 WALK_HIP = ((0, .12, .3, .5, .6, .75, .83, .92), (30, 26, 8, -10, -4, 20, 33, 31.5))
 WALK_KNEE = ((0, .13, .3, .42, .6, .72, .82, .88, .93), (4, 15, 6, 7, 38, 62, 38, 12, 4))

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from humaps.sim.motions_base import Angles, bump, finish, keys, neutral_pose, periodic, quiet_stance, timeline
+from humaps.constants import G
+from humaps.sim.angles import Angles
+from humaps.sim.curves import bump, keys, periodic, timeline
+from humaps.sim.motion import finish
 from humaps.sim.motions_postural import _bend_pose, reach_depth
-
-G = 9.81
+from humaps.sim.stance import neutral_pose, quiet_stance
 
 
 def sitting(subject, rng, duration, fs, amp=1.0, tempo=1.0):

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from humaps.sim.motions_base import Angles, Flight, finish, keys, neutral_pose, bump, timeline
+from humaps.sim.angles import Angles
+from humaps.sim.curves import bump, keys, timeline
+from humaps.sim.motion import Flight, finish
+from humaps.sim.stance import neutral_pose
 
 # key times (s) of one two-footed jump from its start, and values
 _K = (0.0, 0.35, 0.52, 0.62, 0.85, 1.05, 1.35)

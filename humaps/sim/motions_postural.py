@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from humaps.sim.kinematics import contact_points, pose_from_angles
-from humaps.sim.motions_base import Angles, bump, finish, neutral_pose, quiet_stance, timeline
+from humaps.constants import G
+from humaps.sim.angles import Angles
+from humaps.sim.curves import bump, timeline
+from humaps.sim.foot import contact_points
+from humaps.sim.kinematics import pose_from_angles
+from humaps.sim.motion import finish
+from humaps.sim.stance import neutral_pose, quiet_stance
 from humaps.skeleton import INDEX
 
 
@@ -85,7 +90,7 @@ def reach_depth(subject, a_pose: np.ndarray, joint: str, target_z: float, lo=0.2
     def heights(scales):
         s = np.asarray(scales, dtype=float)[:, None, None]
         pos, rot, _ = pose_from_angles(subject.offsets, base[None] + s * a_pose[None])
-        foot = contact_points(pos, rot, subject)[..., 2].min(axis=(1, 2))
+        foot = contact_points(pos, rot, subject.foot)[..., 2].min(axis=(1, 2))
         return pos[:, INDEX[joint], 2] - foot - target_z
 
     def candidates(l, h, depth, out):           # (lo, hi) → midpoint of every reachable interval
@@ -135,7 +140,7 @@ def hand_on_ground(subject, rng, duration, fs, amp=1.0, tempo=1.0, *, side="left
     a = quiet_stance(subject, len(t), fs, rng, amp=0.5)
     a.a += (on * s)[:, None, None] * pose[None]
     frac = rng.uniform(0.08, 0.25)
-    ext = {"support_force_n": touch * frac * subject.mass_kg * 9.81}
+    ext = {"support_force_n": touch * frac * subject.mass_kg * G}
     return finish(subject, a, external=ext, support_joint=f"{side.capitalize()}Hand", support_drop=0.02)
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from humaps.sim.motions_base import bump, finish, keys, quiet_stance, slow_noise, timeline
+from humaps.sim.curves import bump, keys, slow_noise, timeline
+from humaps.sim.motion import finish
+from humaps.sim.stance import quiet_stance
 
 
 def _shape(t, rise):

@@ -4,11 +4,11 @@ Pipeline (all vectorised over frames, world frame z up, metres, N):
 
 1. vertical force on the feet ``Fz = (m + m_carried)·(g + a_com,z) − support``
    (a stool or a hand on the ground relieves the feet), zero in flight;
-2. contact of each foot from its geometry: a heel point under and behind the
-   ``*Foot`` (ankle) joint and ball/toe-tip points under and ahead of
-   ``*ToeBase``, rigidly attached to their segments from the trial's
-   flattest-foot frame; in contact within :data:`CONTACT_TOL_M` of
-   ``ground_height`` (soft ramps, so loading is not a step);
+2. contact of each foot's heel pad, ball and toe tip — the foot geometry the
+   body was placed on the ground with (``BodyMotion.foot``), seen where the
+   insole registers it (:func:`humaps.sim.foot.pressure_points`); in contact
+   within :data:`CONTACT_TOL_M` of ``ground_height`` (soft ramps, so loading
+   is not a step);
 3. the global centre of pressure from moment balance about the centre of mass,
    ``COP = COM_xy − (z_com·G_xy + M_ext)/Fz`` with ``G_xy = m·a_xy − E_xy``
    the horizontal ground force (inverted-pendulum relation when there are no
@@ -22,7 +22,8 @@ Pipeline (all vectorised over frames, world frame z up, metres, N):
 
 Per-foot COPs are returned in the insole's *layout* unit frame of
 :func:`humaps.insole.centroids` (x across 0–1, y along, 0 = toe tip, 1 = heel;
-the right foot mirrored so that for both feet high x = toward the body's right).
+the right foot mirrored so that for both feet high x = toward the body's right),
+the insole lying under the foot as :class:`humaps.sim.foot.FootGeometry` places it.
 The device's COP convention (X along, Y across) is applied from the cell
 pressures in :mod:`humaps.sim.pressure`, as the real device does.
 """
@@ -33,23 +34,23 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
+from humaps.constants import G
+from humaps.insole import WIDTH_OVER_LENGTH
 from humaps.insole import LENGTH_BY_SIZE_M
+from humaps.sim.foot import FOOT_SEGMENTS, TOE_SEGMENTS, pressure_points
 from humaps.sim.motion import BodyMotion
 from humaps.skeleton import INDEX
 
-G = 9.81
 CONTACT_TOL_M = 0.01
+#: a heel pad within this height of the foot's lowest point still counts as down (and the
+#: forefoot likewise): the heel pad and the shoe's cushioning keep the rearfoot cells loaded
+#: through the first centimetres of heel rise. Chosen with the walking-realism checks of
+#: :mod:`humaps.data.realism`, not measured.
 REGION_TOL_M = 0.02
 #: 7 Hz (was 12): the weight transfer between the feet in double support then takes ≈ 0.1 s
 #: as in the real recordings (stance-curve r 0.68 → 0.77, peak cell pressure no longer saturating)
 FORCE_CUTOFF_HZ = 7.0
 ACC_CUTOFF_HZ = 5.0
-#: insole-y (0 toe tip, 1 heel) of the ankle joint and of the metatarsophalangeal (ToeBase) joint
-ANKLE_Y, TOE_Y = 0.80, 0.27
-#: insole-y of the heel contact point
-Y_HEEL_POINT = 0.93
-#: insole width as a fraction of its length
-WIDTH_RATIO = 0.36
 #: COP bounds along the insole per contact state: (y_min when toes down, y_min when toes up,
 #: y_max when heel down, y_max when heel up)
 Y_TOE_DOWN, Y_TOE_UP, Y_HEEL_DOWN, Y_HEEL_UP = 0.10, 0.55, 0.84, 0.33
@@ -60,7 +61,6 @@ Y_REST_FLAT, Y_REST_HEEL, Y_REST_TOE = 0.62, 0.76, 0.22
 #: foot); soft lateral play about it (tanh-limited: a larger play drives the COP out of the cells'
 #: hull and the real median COP Y excursion per stance is only 0.10–0.23)
 X_MID, X_AXIS_SLOPE, X_PLAY = 0.44, 0.30, 0.05
-FOOT_JOINTS = (("LeftFoot", "LeftToeBase"), ("RightFoot", "RightToeBase"))
 
 
 @dataclass
@@ -95,76 +95,48 @@ def derivative(x: np.ndarray, fs: float, order: int = 1) -> np.ndarray:
     return x
 
 
-def foot_frames(motion: BodyMotion, insole_size: int):
-    """Horizontal foot frames: heading d (F, 2, 2), right-pointing r (F, 2, 2), length L, width W."""
-    pos = motion.positions
-    ank = pos[:, [INDEX[a] for a, _ in FOOT_JOINTS]]            # (F, 2, 3)
-    toe = pos[:, [INDEX[t] for _, t in FOOT_JOINTS]]
-    d = toe[..., :2] - ank[..., :2]
-    d = d / np.maximum(np.linalg.norm(d, axis=-1, keepdims=True), 1e-6)
-    r = np.stack([d[..., 1], -d[..., 0]], axis=-1)              # heading rotated −90°: body right
-    L = LENGTH_BY_SIZE_M[insole_size]
-    return ank, toe, d, r, L, WIDTH_RATIO * L
+@dataclass
+class InsoleFrames:
+    """Where each insole lies on the ground plane, per frame (feet ordered left, right).
 
-
-def _qmat(q: np.ndarray) -> np.ndarray:
-    """(..., 3, 3) rotation matrices of unit quaternions (..., 4) (w, x, y, z)."""
-    w, x, y, z = np.moveaxis(q / np.linalg.norm(q, axis=-1, keepdims=True), -1, 0)
-    return np.stack([
-        np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], -1),
-        np.stack([2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)], -1),
-        np.stack([2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], -1)], -2)
-
-
-def flat_frame(motion: BodyMotion) -> np.ndarray:
-    """(2,) per foot, the frame taken as flat on the ground: ankle and ToeBase lowest above their ground."""
-    idx = np.array([[INDEX[a], INDEX[t]] for a, t in FOOT_JOINTS])
-    h = motion.positions[:, idx, 2] - motion.ground_height[:, :, None]      # (F, 2, 2)
-    return np.argmin(h.sum(-1), axis=0)
-
-
-def _qrot(q: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Rotate vectors v (..., 3) by unit quaternions q (..., 4) (w, x, y, z), without building matrices."""
-    q = q / np.linalg.norm(q, axis=-1, keepdims=True)
-    w, u = q[..., :1], q[..., 1:]
-    t = 2.0 * np.cross(u, v)
-    return v + w * t + np.cross(u, t)
-
-
-def sole_points(motion: BodyMotion, insole_size: int) -> np.ndarray:
-    """(F, 2, 3, 3) world positions of (heel, ball, toe tip) of each foot, rigidly attached.
-
-    In the flat frame (:func:`flat_frame`) the heel lies under the ankle at
-    insole y = :data:`Y_HEEL_POINT`, the ball under the ToeBase joint, the toe
-    tip at y = 0, all on the ground; heel and ball move with the Foot segment,
-    the toe tip with the ToeBase segment.
+    ``ankle`` (F, 2, 2) world xy of the ankle joints; ``along`` (F, 2, 2) unit horizontal direction
+    from the ankle toward the ToeBase joint; ``right`` (F, 2, 2) ``along`` turned −90° (the body's
+    right); ``length_m``, ``width_m`` the insole's size; ``ankle_y`` the insole y under the ankle.
     """
-    ank, toe, d, _, L, _ = foot_frames(motion, insole_size)
-    segs = np.array([[INDEX[a], INDEX[t]] for a, t in FOOT_JOINTS])           # (2 sides, foot/toe)
-    rot = motion.rotations[:, segs]                                           # (F, 2, 2, 4)
-    out = np.empty(ank.shape[:2] + (3, 3))
-    for s, t in enumerate(flat_frame(motion)):                                # 2 feet
-        g = motion.ground_height[t, s]
-        heel = np.append(ank[t, s, :2] + (ANKLE_Y - Y_HEEL_POINT) * L * d[t, s], g)
-        ball = np.append(toe[t, s, :2], g)
-        tip = np.append(ank[t, s, :2] + ANKLE_Y * L * d[t, s], g)
-        for k, (pt, seg, origin) in enumerate(((heel, 0, ank), (ball, 0, ank), (tip, 1, toe))):
-            local = _qrot(rot[t, s, seg] * np.array([1.0, -1.0, -1.0, -1.0]), pt - origin[t, s])   # body frame
-            out[:, s, k] = origin[:, s] + _qrot(rot[:, s, seg], np.broadcast_to(local, (len(out), 3)))
-    return out
+
+    ankle: np.ndarray
+    along: np.ndarray
+    right: np.ndarray
+    length_m: float
+    width_m: float
+    ankle_y: float
+
+    def to_world(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """(F, 2, 2) world xy of insole unit coordinates x, y (F, 2) each (x across the insole's midline)."""
+        return (self.ankle + ((self.ankle_y - y) * self.length_m)[..., None] * self.along
+                + ((x - 0.5) * self.width_m)[..., None] * self.right)
+
+
+def insole_frames(motion: BodyMotion, insole_size: int) -> InsoleFrames:
+    """The :class:`InsoleFrames` of ``motion`` for insoles of OpenGo ``insole_size``."""
+    ankle = motion.positions[:, FOOT_SEGMENTS, :2]                           # (F, 2, 2)
+    along = motion.positions[:, TOE_SEGMENTS, :2] - ankle
+    along = along / np.maximum(np.linalg.norm(along, axis=-1, keepdims=True), 1e-6)
+    right = np.stack([along[..., 1], -along[..., 0]], axis=-1)
+    length = LENGTH_BY_SIZE_M[insole_size]
+    return InsoleFrames(ankle=ankle, along=along, right=right, length_m=length,
+                        width_m=WIDTH_OVER_LENGTH * length, ankle_y=motion.foot.insole_y_of_ankle(length))
 
 
 def contact_weights(motion: BodyMotion, insole_size: int) -> np.ndarray:
     """(F, 2, 2) soft heel/forefoot contact in [0, 1] for (left, right) × (heel, forefoot).
 
-    A foot is on the ground when its lowest sole point (:func:`sole_points`) is
-    within :data:`CONTACT_TOL_M` of its ground; within a foot on the ground the
-    heel (forefoot = the lower of ball and toe tip) counts as down while it is
-    within :data:`REGION_TOL_M` of the foot's lowest point, so a couple of
-    centimetres of mismatch between the motion's foot model and these points
-    does not lift a flat foot onto its toes.
+    A foot is on the ground when the lowest of its :func:`~humaps.sim.foot.pressure_points` is
+    within :data:`CONTACT_TOL_M` of its ground; within a foot on the ground the heel pad (forefoot
+    = the lower of ball and toe tip) counts as down while it is within :data:`REGION_TOL_M` of the
+    foot's lowest point and fades out over the next :data:`REGION_TOL_M`.
     """
-    pts = sole_points(motion, insole_size)
+    pts = pressure_points(motion.positions, motion.rotations, motion.foot, LENGTH_BY_SIZE_M[insole_size])
     h = pts[..., 2] - motion.ground_height[:, :, None]                       # (F, 2, 3)
     h = np.stack([h[..., 0], h[..., 1:].min(-1)], axis=-1)                   # heel, forefoot
     low = h.min(-1, keepdims=True)
@@ -207,7 +179,8 @@ def global_cop(motion: BodyMotion, mass_kg: float, fz: np.ndarray, acc: np.ndarr
 
 def share(motion: BodyMotion, fz: np.ndarray, cop_w: np.ndarray, contact: np.ndarray, insole_size: int):
     """Split ``fz`` (F,) between the feet and place each foot's COP. Returns (force (F,2), cop (F,2,2))."""
-    ank, _, d, r, L, W = foot_frames(motion, insole_size)
+    frames = insole_frames(motion, insole_size)
+    d, r, L, W = frames.along, frames.right, frames.length_m, frames.width_m
     k_heel, k_toe = contact[..., 0], contact[..., 1]                       # (F, 2)
     k = np.maximum(k_heel, k_toe)
     y_min = Y_TOE_DOWN * k_toe + Y_TOE_UP * (1 - k_toe)
@@ -215,11 +188,7 @@ def share(motion: BodyMotion, fz: np.ndarray, cop_w: np.ndarray, contact: np.nda
     wsum = np.maximum(k_heel + k_toe, 1e-9)
     y_rest = np.where(np.minimum(k_heel, k_toe) > 0.5, Y_REST_FLAT,
                       (k_heel * Y_REST_HEEL + k_toe * Y_REST_TOE) / wsum)
-
-    def world(x_u, y_u):          # insole unit (x, y) → world xy, (F, 2) each → (F, 2, 2)
-        return ank[..., :2] + ((ANKLE_Y - y_u) * L)[..., None] * d + ((x_u - 0.5) * W)[..., None] * r
-
-    rest = world(np.full_like(y_rest, 0.5), y_rest)                        # (F, 2, 2)
+    rest = frames.to_world(np.full_like(y_rest, 0.5), y_rest)               # (F, 2, 2)
     m_l, m_r = rest[:, 0], rest[:, 1]
     v = m_r - m_l
     alpha = np.einsum("fk,fk->f", cop_w - m_l, v) / np.maximum(np.einsum("fk,fk->f", v, v), 1e-9)
@@ -227,8 +196,8 @@ def share(motion: BodyMotion, fz: np.ndarray, cop_w: np.ndarray, contact: np.nda
     alpha = np.where(lo <= hi, np.clip(alpha, lo, hi), k[:, 1] / np.maximum(k.sum(1), 1e-9))
     resid = cop_w - ((1 - alpha)[:, None] * m_l + alpha[:, None] * m_r)    # shift both feet by the residual
     target = rest + resid[:, None, :]
-    rel = target - ank[..., :2]
-    y_u = np.clip(ANKLE_Y - np.einsum("fsk,fsk->fs", rel, d) / L, y_min, y_max)
+    rel = target - frames.ankle
+    y_u = np.clip(frames.ankle_y - np.einsum("fsk,fsk->fs", rel, d) / L, y_min, y_max)
     # the line of progression in the *left* layout (high x medial); the right layout is its mirror
     medial = np.array([1.0, -1.0])                                          # +x is medial on the left only
     x_mid = 0.5 + medial * (X_MID - 0.5 + X_AXIS_SLOPE * (Y_REST_FLAT - y_u))

@@ -18,7 +18,8 @@ import pandas as pd
 from humaps.recordings import MocapRecording
 from humaps.sim.actions import ACTION_NAMES, sample_duration
 from humaps.sim.motion import BodyMotion
-from humaps.sim.motions_base import place, quiet_stance
+from humaps.sim.placement import place
+from humaps.sim.stance import quiet_stance
 from humaps.sim import motions_gait as mg, motions_interaction as mi, motions_jumps as mj
 from humaps.sim import motions_postural as mp, motions_static as ms
 
@@ -109,7 +110,7 @@ def build_trial(subject, rng: np.random.Generator, fs: float, transition_s=(0.8,
     hint = np.concatenate([p[2] for p in parts])
     heading = float(rng.uniform(-np.pi, np.pi))
     pos, rot, com = place(subject, angles, heading, ground, flights, fs, start_xy=rng.uniform(-0.5, 0.5, 2), stance=hint)
-    motion = BodyMotion(fs=fs, positions=pos, rotations=rot, com=com, ground_height=ground,
+    motion = BodyMotion(fs=fs, positions=pos, rotations=rot, com=com, ground_height=ground, foot=subject.foot,
                         external=_externals(subject, externals, pos, heading, frame))
     return motion, pd.DataFrame(rows, columns=["start_s", "end_s", "label"])
 

@@ -1,17 +1,19 @@
-"""Training the section-6 pose model: normalisation, cycle-net pretraining, the loop, resume.
+"""Training the section-6 pose model, in the order it happens.
 
-Data are plain dicts of numpy arrays following the contract of
-``humaps.data.features.pose_sequences``: ``P`` (N,T,32) N/cm², ``A`` (N,T,18),
-``J`` (N,T,24,3) m pelvis-centred (float32). Everything is fitted on the
-training windows only; the test fold never influences normalisation, cycle
-networks or the model.
+1. :func:`fit_statistics` — the inputs' z-scores and the mean pose, from the training windows only;
+2. :func:`pretrain_cycle_nets` — PressNet and AccelNet learn true poses → measured signals, then freeze;
+3. :func:`train_epoch` — one pass of the weighted losses over shuffled batches;
+4. :func:`train_pose_model` — the whole run: steps 1–3, per-epoch test-fold MPJPE, checkpoints, resume.
+
+Data follow :class:`humaps.data.features.PoseSequences`: ``P`` (N,T,32) N/cm²,
+``A`` (N,T,18), ``J`` (N,T,24,3) m (the frame the model is trained in), ``fs`` Hz.
 
 Determinism: the weights are initialised after ``seed_everything(seed)``; each
-epoch then reseeds torch from (seed, epoch) and draws its batch order from
-its own generator, so an epoch's randomness (order, dropout) does not depend
-on what ran before it. That is what makes a resumed run bit-identical to an
-uninterrupted one: the checkpoint only needs the weights, the optimiser
-state, the curves and the epoch number.
+epoch then reseeds torch from (seed, epoch) and draws its batch order from its
+own generator, so an epoch's randomness (order, dropout) does not depend on
+what ran before it. That is what makes a resumed run bit-identical to an
+uninterrupted one: a checkpoint only needs the weights, the optimiser state,
+the curves and the epoch number.
 """
 from __future__ import annotations
 
@@ -21,85 +23,104 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm  # text bars: executed notebooks have no widget front end
 
-from humaps.losses import total_loss
+from humaps.data.channels import AUX, N_AUX, N_PRESSURE
+from humaps.data.normalise import Normaliser
+from humaps.losses import TERMS, total_loss
 from humaps.models.cycle_nets import AccelNet, PressNet
 from humaps.models.pose_net import PoseNet, PoseNetConfig
 from humaps.runtime import seed_everything
+from humaps.skeleton import REPORTED as _REPORTED_NAMES
+from humaps.skeleton import indices
+from humaps.training.schedule import SCHEDULES, lr_scheduler
 
-STD_FLOOR = 1e-3  # channels that never move (a dead cell) are scaled by this, not by ~0
+ACC = AUX["acceleration"]  # what AccelNet reconstructs: the 6 insole accelerations
+REPORTED = indices(_REPORTED_NAMES)  # the 16 joints of Table 4 (the per-epoch test-fold curve)
 
 
 @dataclass(frozen=True)
-class TrainConfig:
-    """Optimisation settings of one pose-model training run (built by ``PoseConfig.train_config()``)."""
+class PoseTrainConfig:
+    """How the pose model is trained. The paper gives the loss terms; every value here is ours."""
 
     epochs: int = 100
     batch_size: int = 32
-    lr: float = 1e-4
+    lr: float = 1e-4  # the peak of the schedule
+    lr_schedule: str = "onecycle"  # "onecycle" or "constant" (humaps.training.schedule)
+    warmup: float = 0.05  # fraction of the steps spent warming up
+    final_lr: float = 0.02  # the lr at the end, as a fraction of the peak
     weight_decay: float = 0.01
     grad_clip: float = 1.0
-    #: (term, weight) pairs over humaps.losses.TERMS; weight 0 switches a term off
-    weights: tuple[tuple[str, float], ...] = (("mpjpe", 1.0), ("mpjae", 1.0), ("feat", 0.1), ("recon", 1.0),
-                                              ("press", 0.1), ("acc", 0.1))
+    # loss weights (section 6.4–6.6); a weight of 0 switches the term off
+    w_mpjpe: float = 1.0  # m
+    w_mpjae: float = 1.0  # rad
+    w_feat: float = 0.1  # ‖z − z_pose‖² / d
+    w_recon: float = 1.0  # MPJPE of the decoded z_pose: what trains the pose encoder
+    w_press: float = 0.1  # L1 in z-scored N/cm²
+    w_acc: float = 0.1  # L1 in z-scored g
+    use_cycle: bool = True  # PressNet/AccelNet and their cycle losses
+    # cycle networks (SolePoser-style)
+    cycle_hidden: int = 128
     cycle_epochs: int = 30
     cycle_lr: float = 1e-3
-    cycle_hidden: int = 128
-    fs_hz: float = 100.0
     seed: int = 0
-    threads: int = 0  # 0 = leave torch's thread count alone
+    threads: int = 0  # torch threads; 0 = leave torch's default
 
     def __post_init__(self):
         for name in ("epochs", "batch_size", "cycle_epochs", "cycle_hidden"):
             if getattr(self, name) < 1:
-                raise ValueError(f"TrainConfig.{name} must be >= 1, got {getattr(self, name)!r}")
+                raise ValueError(f"PoseTrainConfig.{name} must be >= 1, got {getattr(self, name)!r}")
         if self.lr <= 0 or self.cycle_lr <= 0:
-            raise ValueError(f"TrainConfig learning rates must be > 0, got lr={self.lr}, cycle_lr={self.cycle_lr}")
+            raise ValueError(f"PoseTrainConfig learning rates must be > 0, got lr={self.lr}, cycle_lr={self.cycle_lr}")
+        if self.lr_schedule not in SCHEDULES or not 0 < self.warmup < 1 or not 0 <= self.final_lr <= 1:
+            raise ValueError(f"PoseTrainConfig needs lr_schedule in {SCHEDULES}, 0 < warmup < 1, 0 <= final_lr <= 1")
+        for term in TERMS:
+            if getattr(self, f"w_{term}") < 0:
+                raise ValueError(f"PoseTrainConfig.w_{term} must be >= 0, got {getattr(self, f'w_{term}')}")
 
-    @property
-    def weight_dict(self) -> dict[str, float]:
-        return dict(self.weights)
-
-    @property
-    def uses_cycle(self) -> bool:
-        return self.weight_dict.get("press", 0.0) > 0 or self.weight_dict.get("acc", 0.0) > 0
-
-
-@dataclass
-class TrainResult:
-    model: PoseNet
-    curves: list[dict]  # one dict per epoch: epoch, seconds, loss terms, optional valid_mpjpe_cm
-    stats: dict  # normalisation statistics (numpy), fitted on the training windows
-    press_net: PressNet | None = None
-    accel_net: AccelNet | None = None
-    cycle_curves: list[dict] = field(default_factory=list)
+    def weights(self, *, pose_encoder: bool) -> dict[str, float]:
+        """{term: weight} of :data:`humaps.losses.TERMS` as trained (switched-off parts give 0)."""
+        w = {term: getattr(self, f"w_{term}") for term in TERMS}
+        if not pose_encoder:
+            w |= {"feat": 0.0, "recon": 0.0}  # nothing to align without a pose encoder
+        if not self.use_cycle:
+            w |= {"press": 0.0, "acc": 0.0}
+        return w
 
 
-def _check(data: dict) -> None:
-    for key, tail in (("P", (32,)), ("A", (18,)), ("J", (24, 3))):
-        if key not in data:
-            raise KeyError(f"training data needs arrays 'P', 'A', 'J'; missing {key!r}")
-        arr = data[key]
-        if arr.ndim != 2 + len(tail) or arr.shape[2:] != tail or arr.shape[:2] != data["P"].shape[:2]:
+@dataclass(frozen=True)
+class InputStats:
+    """What is fitted on the training windows before anything is trained."""
+
+    pressure: Normaliser  # over the 32 cells
+    aux: Normaliser  # over the 18 auxiliary channels
+    joint_mean: np.ndarray  # (24, 3) m, the mean training pose
+
+    def cycle_targets(self, P: torch.Tensor, A: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Normalised pressures (…,32) and accelerations (…,6): what PressNet/AccelNet predict."""
+        p = (P - torch.as_tensor(self.pressure.mean)) / torch.as_tensor(self.pressure.std)
+        acc = (A[..., ACC] - torch.as_tensor(self.aux.mean[ACC])) / torch.as_tensor(self.aux.std[ACC])
+        return p, acc
+
+
+def _check(data) -> None:
+    N, T = data.P.shape[:2]
+    for key, tail in (("P", (N_PRESSURE,)), ("A", (N_AUX,)), ("J", (24, 3))):
+        arr = getattr(data, key)
+        if arr.shape != (N, T, *tail):
             raise ValueError(f"training data {key!r}: expected (N, T, {', '.join(map(str, tail))}) "
-                             f"matching P's (N, T)={data['P'].shape[:2]}, got {arr.shape}")
+                             f"matching P's (N, T)={(N, T)}, got {arr.shape}")
 
 
-def fit_normalisation(data: dict) -> dict:
-    """Per-channel mean/std of P and A and the mean pose of J, over all training frames."""
-    _check(data)
-    p = data["P"].reshape(-1, 32).astype(np.float64)
-    a = data["A"].reshape(-1, 18).astype(np.float64)
-    return {
-        "p_mean": p.mean(0).astype(np.float32), "p_std": np.maximum(p.std(0), STD_FLOOR).astype(np.float32),
-        "a_mean": a.mean(0).astype(np.float32), "a_std": np.maximum(a.std(0), STD_FLOOR).astype(np.float32),
-        "joint_mean": data["J"].reshape(-1, 24, 3).astype(np.float64).mean(0).astype(np.float32),
-    }
+def fit_statistics(train) -> InputStats:
+    """Step 1: per-channel z-scores of P and A and the mean pose, over all training frames."""
+    _check(train)
+    return InputStats(pressure=Normaliser.fit(train.P), aux=Normaliser.fit(train.A),
+                      joint_mean=train.J.reshape(-1, 24, 3).mean(0, dtype=np.float64).astype(np.float32))
 
 
-def _tensors(data: dict) -> tuple[torch.Tensor, ...]:
-    return tuple(torch.as_tensor(np.ascontiguousarray(data[k]), dtype=torch.float32) for k in ("P", "A", "J"))
+def _tensors(data) -> tuple[torch.Tensor, ...]:
+    return tuple(torch.as_tensor(np.ascontiguousarray(getattr(data, k)), dtype=torch.float32) for k in "PAJ")
 
 
 def _epoch_order(n: int, seed: int, epoch: int) -> torch.Tensor:
@@ -107,28 +128,41 @@ def _epoch_order(n: int, seed: int, epoch: int) -> torch.Tensor:
     return torch.randperm(n, generator=torch.Generator().manual_seed(seed * 100_003 + epoch))
 
 
-def cycle_targets(P: torch.Tensor, A: torch.Tensor, stats: dict) -> tuple[torch.Tensor, torch.Tensor]:
-    """Normalised pressures (…,32) and accelerations (…,6) — what PressNet/AccelNet predict."""
-    p = (P - torch.as_tensor(stats["p_mean"])) / torch.as_tensor(stats["p_std"])
-    acc = (A[..., :6] - torch.as_tensor(stats["a_mean"][:6])) / torch.as_tensor(stats["a_std"][:6])
-    return p, acc
+@dataclass
+class CycleNets:
+    """The frozen pose → signal networks of the cycle losses, and their pretraining curves."""
+
+    press: PressNet
+    accel: AccelNet
+    curves: list[dict] = field(default_factory=list)
+
+    @torch.no_grad()
+    def errors(self, data, stats: InputStats, batch_size: int = 64) -> dict:
+        """Their own reconstruction errors on ``data`` (true poses in), physical units."""
+        P, A, J = _tensors(data)
+        p_hat = torch.cat([self.press(J[i:i + batch_size]) for i in range(0, len(J), batch_size)])
+        a_hat = torch.cat([self.accel(J[i:i + batch_size]) for i in range(0, len(J), batch_size)])
+        p_hat = stats.pressure.inverse(p_hat.numpy())
+        a_hat = a_hat.numpy() * stats.aux.std[ACC] + stats.aux.mean[ACC]
+        acc = A[..., ACC].numpy()
+        return {"press_mae_ncm2": float(np.abs(p_hat - P.numpy()).mean()),
+                "acc_mae_g": float(np.abs(a_hat - acc).mean()),
+                "press_mean_ncm2": float(P.abs().mean()), "acc_mean_abs_g": float(np.abs(acc).mean())}
 
 
-def pretrain_cycle_nets(data: dict, stats: dict, cfg: TrainConfig, *, progress: bool = False
-                        ) -> tuple[PressNet, AccelNet, list[dict]]:
-    """Train PressNet and AccelNet on true poses → measured signals (L1), then freeze them."""
-    _check(data)
-    P, A, J = _tensors(data)
-    p_t, acc_t = cycle_targets(P, A, stats)
+def pretrain_cycle_nets(train, stats: InputStats, cfg: PoseTrainConfig, *, progress: bool = False) -> CycleNets:
+    """Step 2: train PressNet and AccelNet on true poses → measured signals (L1), then freeze them."""
+    P, A, J = _tensors(train)
+    p_t, acc_t = stats.cycle_targets(P, A)
     torch.manual_seed(cfg.seed * 100_003 - 1)
-    press, accel = PressNet(hidden=cfg.cycle_hidden, fs_hz=cfg.fs_hz), AccelNet(hidden=cfg.cycle_hidden, fs_hz=cfg.fs_hz)
+    press = PressNet(hidden=cfg.cycle_hidden, fs_hz=train.fs)
+    accel = AccelNet(hidden=cfg.cycle_hidden, fs_hz=train.fs)
     params = list(press.parameters()) + list(accel.parameters())
     opt = torch.optim.AdamW(params, lr=cfg.cycle_lr, weight_decay=cfg.weight_decay)
     curves = []
     for epoch in tqdm(range(cfg.cycle_epochs), desc="cycle nets", disable=not progress, leave=False):
-        order = _epoch_order(len(P), cfg.seed + 7, epoch)
         sums = np.zeros(2)
-        for idx in order.split(cfg.batch_size):
+        for idx in _epoch_order(len(P), cfg.seed + 7, epoch).split(cfg.batch_size):
             lp = torch.nn.functional.l1_loss(press(J[idx]), p_t[idx])
             la = torch.nn.functional.l1_loss(accel(J[idx]), acc_t[idx])
             opt.zero_grad(set_to_none=True)
@@ -137,19 +171,32 @@ def pretrain_cycle_nets(data: dict, stats: dict, cfg: TrainConfig, *, progress: 
             opt.step()
             sums += len(idx) * np.array([lp.item(), la.item()])
         curves.append({"epoch": epoch + 1, "press_l1": sums[0] / len(P), "acc_l1": sums[1] / len(P)})
-    return press.freeze(), accel.freeze(), curves
+    return CycleNets(press.freeze(), accel.freeze(), curves)
 
 
-@torch.no_grad()
-def cycle_errors(press: PressNet, accel: AccelNet, data: dict, stats: dict, batch_size: int = 64) -> dict:
-    """Cycle networks' own reconstruction errors on ``data`` (true poses in), physical units."""
-    P, A, J = _tensors(data)
-    p_hat = torch.cat([press(J[i:i + batch_size]) for i in range(0, len(J), batch_size)])
-    a_hat = torch.cat([accel(J[i:i + batch_size]) for i in range(0, len(J), batch_size)])
-    p_hat = p_hat * torch.as_tensor(stats["p_std"]) + torch.as_tensor(stats["p_mean"])
-    a_hat = a_hat * torch.as_tensor(stats["a_std"][:6]) + torch.as_tensor(stats["a_mean"][:6])
-    return {"press_mae_ncm2": float((p_hat - P).abs().mean()), "acc_mae_g": float((a_hat - A[..., :6]).abs().mean()),
-            "press_mean_ncm2": float(P.abs().mean()), "acc_mean_abs_g": float(A[..., :6].abs().mean())}
+def train_epoch(model: PoseNet, opt: torch.optim.Optimizer, tensors: tuple[torch.Tensor, ...], order: torch.Tensor,
+                *, cfg: PoseTrainConfig, weights: dict[str, float], stats: InputStats,
+                cycle: CycleNets | None, scheduler=None) -> dict[str, float]:
+    """Step 3: one pass over the training windows in ``order``; returns the mean of every loss term."""
+    P, A, J = tensors
+    needs_pose = weights["feat"] > 0 or weights["recon"] > 0
+    model.train()
+    sums: dict[str, float] = {}
+    for idx in order.split(cfg.batch_size):
+        p, a, j = P[idx], A[idx], J[idx]
+        out = model(p, a, j if needs_pose else None)
+        p_t, acc_t = stats.cycle_targets(p, a) if cycle is not None else (None, None)
+        loss, values = total_loss(weights, out=out, joints=j, pressure=p_t, acceleration=acc_t,
+                                  press_net=cycle and cycle.press, accel_net=cycle and cycle.accel)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        opt.step()
+        if scheduler is not None:
+            scheduler.step()
+        for k, v in values.items():
+            sums[k] = sums.get(k, 0.0) + v * len(idx)
+    return {f"loss_{k}": v / len(P) for k, v in sums.items()}
 
 
 @torch.no_grad()
@@ -161,91 +208,90 @@ def predict(model: PoseNet, P: np.ndarray, A: np.ndarray, *, batch_size: int = 6
     return torch.cat(out).numpy() if out else np.zeros((0, *P.shape[1:2], 24, 3), np.float32)
 
 
-def _save(path: Path, state: dict) -> None:
-    tmp = path.with_suffix(".tmp")
-    torch.save(state, tmp)
-    tmp.replace(path)  # an interruption mid-write never leaves a corrupt checkpoint
+class Checkpoints:
+    """``cycle.pt`` after pretraining and ``last.pt`` after every epoch in one folder (or nowhere)."""
+
+    def __init__(self, directory: str | Path | None):
+        self.dir = None if directory is None else Path(directory)
+        if self.dir is not None:
+            self.dir.mkdir(parents=True, exist_ok=True)
+
+    def load(self, name: str) -> dict | None:
+        path = None if self.dir is None else self.dir / name
+        return torch.load(path, weights_only=False) if path is not None and path.exists() else None
+
+    def save(self, name: str, state: dict) -> None:
+        if self.dir is None:
+            return
+        tmp = self.dir / f"{name}.tmp"
+        torch.save(state, tmp)
+        tmp.replace(self.dir / name)  # an interruption mid-write never leaves a corrupt checkpoint
 
 
-def train_pose_model(model_cfg: PoseNetConfig, cfg: TrainConfig, train: dict, *, valid: dict | None = None,
+def _cycle_nets(train, stats: InputStats, cfg: PoseTrainConfig, ckpt: Checkpoints, progress: bool) -> CycleNets:
+    """Step 2, or its checkpoint."""
+    saved = ckpt.load("cycle.pt")
+    if saved is None:
+        nets = pretrain_cycle_nets(train, stats, cfg, progress=progress)
+        ckpt.save("cycle.pt", {"press": nets.press.state_dict(), "accel": nets.accel.state_dict(),
+                               "curves": nets.curves})
+        return nets
+    press, accel = PressNet(hidden=cfg.cycle_hidden, fs_hz=train.fs), AccelNet(hidden=cfg.cycle_hidden, fs_hz=train.fs)
+    press.load_state_dict(saved["press"]), accel.load_state_dict(saved["accel"])
+    return CycleNets(press.freeze(), accel.freeze(), saved["curves"])
+
+
+@dataclass
+class TrainResult:
+    model: PoseNet
+    curves: list[dict]  # one dict per epoch: epoch, seconds, loss terms, optional valid_mpjpe_cm
+    stats: InputStats
+    cycle: CycleNets | None = None
+
+
+def train_pose_model(model_cfg: PoseNetConfig, cfg: PoseTrainConfig, train, *, valid=None,
                      checkpoint_dir: str | Path | None = None, progress: bool = False,
                      stop_after_epoch: int | None = None) -> TrainResult:
-    """Train a :class:`PoseNet` on ``train`` windows; returns the model, curves and cycle nets.
+    """Train a :class:`PoseNet` on ``train`` windows (steps 1–3); returns the model, curves and cycle nets.
 
-    ``checkpoint_dir``: after cycle pretraining (``cycle.pt``) and after every epoch
-    (``last.pt``) the state is saved there; calling again with the same directory resumes
-    from the last finished epoch. ``stop_after_epoch`` ends early (simulates an
-    interruption in tests). ``valid``: windows to report MPJPE (cm) on after each epoch.
+    ``valid``: windows to report MPJPE (cm) on after each epoch (never used to select).
+    ``checkpoint_dir``: calling again with the same folder resumes after the last finished
+    epoch. ``stop_after_epoch`` ends early (simulates an interruption in tests).
     """
-    _check(train)
     seed_everything(cfg.seed, threads=cfg.threads or None)
-    stats = fit_normalisation(train)
+    stats = fit_statistics(train)
     model = PoseNet(model_cfg)
-    model.set_normalisation(stats)
-    weights = cfg.weight_dict
-    if not model_cfg.use_pose_encoder and (weights.get("feat", 0) or weights.get("recon", 0)):
-        weights = weights | {"feat": 0.0, "recon": 0.0}  # nothing to align without a pose encoder
-    ckpt_dir = Path(checkpoint_dir) if checkpoint_dir is not None else None
-    if ckpt_dir is not None:
-        ckpt_dir.mkdir(parents=True, exist_ok=True)
-
-    press = accel = None
-    cycle_curves: list[dict] = []
-    if cfg.uses_cycle:
-        cycle_path = ckpt_dir / "cycle.pt" if ckpt_dir is not None else None
-        if cycle_path is not None and cycle_path.exists():
-            saved = torch.load(cycle_path, weights_only=False)
-            press = PressNet(hidden=cfg.cycle_hidden, fs_hz=cfg.fs_hz)
-            accel = AccelNet(hidden=cfg.cycle_hidden, fs_hz=cfg.fs_hz)
-            press.load_state_dict(saved["press"]), accel.load_state_dict(saved["accel"])
-            press.freeze(), accel.freeze()
-            cycle_curves = saved["curves"]
-        else:
-            press, accel, cycle_curves = pretrain_cycle_nets(train, stats, cfg, progress=progress)
-            if cycle_path is not None:
-                _save(cycle_path, {"press": press.state_dict(), "accel": accel.state_dict(), "curves": cycle_curves})
+    model.set_normalisation(pressure=stats.pressure, aux=stats.aux, joint_mean=stats.joint_mean)
+    weights = cfg.weights(pose_encoder=model_cfg.use_pose_encoder)
+    ckpt = Checkpoints(checkpoint_dir)
+    cycle = _cycle_nets(train, stats, cfg, ckpt, progress) if weights["press"] or weights["acc"] else None
 
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    steps_per_epoch = -(-len(train.P) // cfg.batch_size)
+    scheduler = lr_scheduler(opt, kind=cfg.lr_schedule, total_steps=cfg.epochs * steps_per_epoch,
+                             warmup=cfg.warmup, final=cfg.final_lr)
     curves: list[dict] = []
-    start = 0
-    last = ckpt_dir / "last.pt" if ckpt_dir is not None else None
-    if last is not None and last.exists():
-        saved = torch.load(last, weights_only=False)
+    if (saved := ckpt.load("last.pt")) is not None:
         model.load_state_dict(saved["model"])
         opt.load_state_dict(saved["optimizer"])
-        curves, start = saved["curves"], saved["epoch"]
-
-    P, A, J = _tensors(train)
-    needs_pose = model_cfg.use_pose_encoder and (weights.get("feat", 0) or weights.get("recon", 0))
+        if scheduler is not None:
+            scheduler.load_state_dict(saved["scheduler"])
+        curves = saved["curves"]
+    tensors = _tensors(train)
     end = cfg.epochs if stop_after_epoch is None else min(cfg.epochs, stop_after_epoch)
-    bar = tqdm(range(start, end), desc="pose model", disable=not progress, initial=start, total=cfg.epochs)
+    bar = tqdm(range(len(curves), end), desc="pose model", disable=not progress, initial=len(curves),
+               total=cfg.epochs)
     for epoch in bar:
         t0 = time.perf_counter()
-        model.train()
-        order = _epoch_order(len(P), cfg.seed, epoch)
-        sums: dict[str, float] = {}
-        for idx in order.split(cfg.batch_size):
-            p, a, j = P[idx], A[idx], J[idx]
-            out = model(p, a, j if needs_pose else None)
-            p_t, acc_t = cycle_targets(p, a, stats) if press is not None else (None, None)
-            loss, values = total_loss(weights, out=out, joints=j, pressure=p_t, acceleration=acc_t,
-                                      press_net=press, accel_net=accel)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-            opt.step()
-            for k, v in values.items():
-                sums[k] = sums.get(k, 0.0) + v * len(idx)
-        row = {"epoch": epoch + 1, **{f"loss_{k}": v / len(P) for k, v in sums.items()},
-               "seconds": time.perf_counter() - t0}
-        if valid is not None:
-            pred = predict(model, valid["P"], valid["A"])
-            row["valid_mpjpe_cm"] = float(np.linalg.norm(pred - valid["J"], axis=-1).mean() * 100)
+        order = _epoch_order(len(train.P), cfg.seed, epoch)
+        row = {"epoch": epoch + 1, **train_epoch(model, opt, tensors, order, cfg=cfg, weights=weights, stats=stats,
+                                                  cycle=cycle, scheduler=scheduler), "seconds": time.perf_counter() - t0}
+        if valid is not None:  # Global MPJPE: the 16 joints Table 4 reports
+            pred = predict(model, valid.P, valid.A)
+            row["valid_mpjpe_cm"] = float(np.linalg.norm(pred - valid.J, axis=-1)[..., REPORTED].mean() * 100)
         curves.append(row)
         bar.set_postfix(loss=f"{row['loss_total']:.4f}")
-        if last is not None:
-            _save(last, {"model": model.state_dict(), "optimizer": opt.state_dict(), "curves": curves,
-                         "epoch": epoch + 1})
+        ckpt.save("last.pt", {"model": model.state_dict(), "optimizer": opt.state_dict(), "curves": curves,
+                              "scheduler": None if scheduler is None else scheduler.state_dict()})
     model.eval()
-    return TrainResult(model=model, curves=curves, stats=stats, press_net=press, accel_net=accel,
-                       cycle_curves=cycle_curves)
+    return TrainResult(model=model, curves=curves, stats=stats, cycle=cycle)
