@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -108,7 +110,7 @@ subjects[shown].describe(include="all").reindex(["count", "mean", "std", "min", 
 # the Delaunay triangulation of the cell centroids); the pose encoders use the
 # skeleton's bones.
 
-# %%
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 3, figsize=(11, 4.5), gridspec_kw={"width_ratios": [1.1, 1.1, 1.4]})
 for ax, graphed in zip(axes[:2], (False, True)):
     for side, x0 in (("left", 0.0), ("right", 0.5)):
@@ -138,7 +140,7 @@ fig.tight_layout()
 # `mass_kg` × g, or, where `subjects.csv` leaves it blank, the body weight
 # estimated from the force over whole strides.
 
-# %%
+# %% tags=["hide-input"]
 found = source.first_stance(trials, subjects)
 if found is None:
     print("skipped: no complete gait stance in any walking stretch")
@@ -170,7 +172,7 @@ else:
 # 60 % rule exists for the actions shorter than 3 s. Which ones are short here
 # is computed below.
 
-# %%
+# %% tags=["hide-input"]
 if annotated:
     ann = pd.concat([t.annotations.assign(subject=t.subject) for t in annotated], ignore_index=True)
     ann["duration_s"] = ann["end_s"] - ann["start_s"]
@@ -201,7 +203,7 @@ else:
 # trial that has both motion capture and annotations (side view,
 # pelvis-centred; a class the trial lacks shows the last frame):
 
-# %%
+# %% tags=["hide-input"]
 both = [t for t in with_mocap if t.annotations is not None]
 if both:
     mo, first = both[0].mocap, both[0].annotations.drop_duplicates("label").set_index("label")
@@ -341,7 +343,7 @@ if table is not None:
 else:
     print("skipped: no comparison with the real reference (see above)")
 
-# %%
+# %% tags=["hide-input"]
 if table is not None:
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
     u = np.linspace(0, 100, len(real[0]["force_curve"]))
@@ -393,7 +395,7 @@ else:
 if about.estimated:  # offsets the loader estimated because trials.csv left them blank
     display(pd.DataFrame(about.estimated, columns=["trial", "estimated offset (ms)", "confidence", "trusted"]).round(2))
 
-# %%
+# %% tags=["hide-input"]
 if off is not None:
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
     axes[0].hist(off["error_ms"], bins=np.linspace(-10, 10, 41), color="tab:blue")

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -54,7 +56,7 @@ wide = wide.loc[paper.load_table(4)["body_part"]]  # the paper's row order
 with pd.option_context("display.float_format", "{:.3g}".format):  # keeps the Hips' 5e-7 readable
     display(wide)
 
-# %%
+# %% tags=["hide-input"]
 upper_lower = t4[(t4.metric == "mpjpe_cm") & (t4.group != "aggregate")]
 fig, ax = plt.subplots(figsize=(8, 4.2))
 order = upper_lower["body_part"].tolist()
@@ -77,7 +79,7 @@ for number in (5, 6):
 # subjects) for the four training strategies; Table 8 gives per-subject
 # accuracy per category for insoles-only and student-teacher.
 
-# %%
+# %% tags=["hide-input"]
 t7 = paper.table7_long()
 heat = t7.pivot_table(index=["category", "class_name"], columns="strategy", values="mean", sort=False)
 heat = heat[list(paper.STRATEGIES)].rename(columns=paper.STRATEGIES)
@@ -93,7 +95,7 @@ fig.tight_layout()
 t8 = paper.table8_long()
 t8.groupby(["strategy", "category"], sort=False)["accuracy"].describe()[["mean", "std", "min", "max"]]
 
-# %%
+# %% tags=["hide-input"]
 fig, ax = plt.subplots(figsize=(8, 4))
 sns.boxplot(data=t8, x="category", y="accuracy", hue="strategy", ax=ax, fliersize=0)
 sns.stripplot(data=t8, x="category", y="accuracy", hue="strategy", dodge=True, ax=ax,

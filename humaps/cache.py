@@ -12,9 +12,12 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
+
+import numpy as np
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -57,3 +60,16 @@ def cached(name: str, key: Any, fn: Callable[[], Any], *, enabled: bool = True) 
         pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)  # atomic: parallel fold workers never read half a file
     return value
+
+
+def data_digest(data) -> str:
+    """SHA-256 (20 hex) over the dtype, shape and bytes of every array field of ``data`` (a dataclass)."""
+    h = hashlib.sha256()
+    for f in fields(data):
+        value = getattr(data, f.name)
+        if not isinstance(value, np.ndarray):
+            h.update(f"{f.name}={value!r}".encode())
+            continue
+        h.update(f"{f.name}:{value.dtype}:{value.shape}".encode())
+        h.update(np.ascontiguousarray(value).tobytes() if value.dtype != object else repr(value.tolist()).encode())
+    return h.hexdigest()[:20]

@@ -29,13 +29,18 @@ from humaps.skeleton import heading_angle, pelvis_centred, rotate_about_z
 
 # ----------------------------------------------------------------------------- frames
 def insole_features(rec, orientation: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(P (N,32), A (N,18), C (N,38)) at the insole's own samples; ``orientation`` (N,2,3) or computed."""
+    """(P (N,32), A (N,18), C (N,38)) at the insole's own samples; ``orientation`` (N,2,3) or computed.
+
+    A's yaw is unwrapped (continuous, not folded into ±180°); its absolute value is arbitrary.
+    """
     n = rec.n_frames
     pyr = foot_orientation(rec) if orientation is None else orientation
     P = rec.pressure.reshape(n, 32)
     A = np.empty((n, N_AUX))
     A[:, AUX["acceleration"]] = rec.acceleration.reshape(n, 6)
     A[:, AUX["orientation"]] = pyr.reshape(n, 6)
+    # the yaw, unwrapped along the recording: interpolating across a ±180° jump would invent values
+    A[:, AUX_YAW] = np.degrees(np.unwrap(np.radians(A[:, AUX_YAW]), axis=0))
     A[:, AUX["cop"]] = rec.cop.reshape(n, 4)
     A[:, AUX["force"]] = rec.total_force.reshape(n, 2)
     C = np.empty((n, N_CLASSIFIER))

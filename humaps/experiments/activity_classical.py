@@ -27,13 +27,12 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
 
-from humaps.cache import cached
+from humaps.cache import cached, data_digest
 from humaps.data.channels import CLASSIFIER
 from humaps.data.features import ActivityWindows
 from humaps.data.splits import test_mask
 from humaps.experiments.activity_config import ActivityConfig
 from humaps.experiments.activity_loso import PRED_COLUMNS, ActivityResults, folds_of
-from humaps.experiments.crossval import data_digest
 from humaps.training.activity import face_forward
 
 FS_INSOLE = 100.0  # Hz

@@ -18,16 +18,15 @@ evaluates on the fold's. :func:`run_jobs` runs a list of jobs:
 """
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 import numpy as np
 from tqdm import tqdm  # text bars: executed notebooks have no widget front end
 
-from humaps.cache import cached
+from humaps.cache import cached, data_digest
 
 
 @dataclass
@@ -39,19 +38,6 @@ class FoldResult:
     n_train: int
     n_test: int
     train_seconds: float
-
-
-def data_digest(data) -> str:
-    """SHA-256 (20 hex) over the dtype, shape and bytes of every array field of ``data`` (a dataclass)."""
-    h = hashlib.sha256()
-    for f in fields(data):
-        value = getattr(data, f.name)
-        if not isinstance(value, np.ndarray):
-            h.update(f"{f.name}={value!r}".encode())
-            continue
-        h.update(f"{f.name}:{value.dtype}:{value.shape}".encode())
-        h.update(np.ascontiguousarray(value).tobytes() if value.dtype != object else repr(value.tolist()).encode())
-    return h.hexdigest()[:20]
 
 
 _DATA = None  # the data of the current run, set once per worker process

@@ -43,8 +43,15 @@ def fold_split(config: PoseConfig, data: PoseSequences, fold: int) -> tuple[np.n
 
 
 def score(pred: np.ndarray, test: PoseSequences, guess: HeadingGuess) -> dict[str, pd.DataFrame]:
-    """Table-4 layout of heading-frame predictions (N,T,24,3) in both frames: {frame: table}."""
-    return {"heading": per_joint_table(pred, test.J), "paper": per_joint_table(guess.to_paper(pred), test.J_paper)}
+    """Table-4 layout of heading-frame predictions (N,T,24,3) in both frames: {frame: table}.
+
+    Joint angles do not depend on the heading, so the paper frame's MPJAE is the heading frame's
+    (the heading guess shrinks horizontal coordinates, which would distort angles it cannot know).
+    """
+    heading = per_joint_table(pred, test.J)
+    paper = per_joint_table(guess.to_paper(pred), test.J_paper)
+    paper["mpjae_deg"] = heading["mpjae_deg"]
+    return {"heading": heading, "paper": paper}
 
 
 @dataclass(frozen=True)

@@ -80,3 +80,48 @@ def contact_agreement(rec, time: np.ndarray, poses: np.ndarray, *, tolerance_s: 
                      "predicted contacts": len(contacts), f"matched within {tolerance_s:g} s": int(hit.sum()),
                      "median lag (s)": float(np.median(nearest[hit])) if hit.any() else float("nan")})
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- when the check fails: why
+
+CHANNELS: tuple[str, ...] = (*(f"pressure L{k}" for k in range(1, 17)), *(f"pressure R{k}" for k in range(1, 17)),
+                             "acc L x", "acc L y", "acc L z", "acc R x", "acc R y", "acc R z",
+                             "pitch L", "yaw L", "roll L", "pitch R", "yaw R", "roll R",
+                             "COP L x", "COP L y", "COP R x", "COP R y", "force L", "force R")
+
+
+def walking_segments(trials, *, label: str = "Walking") -> list:
+    """The insole recordings of every ``label`` segment of simulated (annotated) trials."""
+    return [tr.insole.between(s, e) for tr in trials
+            for s, e in tr.annotations.loc[tr.annotations["label"] == label, ["start_s", "end_s"]].to_numpy()]
+
+
+def channel_shift(simulated: list, real: list) -> pd.DataFrame:
+    """Per model input channel (P and A, absolute yaw left out: it is arbitrary), the median of the
+    simulated and of the real recordings and their two-sample Kolmogorov–Smirnov distance, largest first."""
+    from scipy.stats import ks_2samp
+
+    def frames(recs):
+        return np.concatenate([np.concatenate(insole_features(r)[:2], axis=1) for r in recs])  # (frames, 50)
+
+    sim, rea = frames(simulated), frames(real)
+    rows = [{"channel": name, "simulated median": np.median(sim[:, j]), "real median": np.median(rea[:, j]),
+             "KS distance": ks_2samp(sim[:, j], rea[:, j]).statistic}
+            for j, name in enumerate(CHANNELS) if not name.startswith("yaw")]
+    return pd.DataFrame(rows).sort_values("KS distance", ascending=False).set_index("channel")
+
+
+def simulated_control(model: PoseNet, trials, *, window: int, fs_hz: float) -> pd.DataFrame:
+    """The same timing check on simulated walking (subjects the model never saw), where the truth is
+    known: with the model's predicted poses, and with the true poses through the same detector."""
+    from humaps.skeleton import heading_normalised
+
+    rows = []
+    for tr in trials:
+        for s, e in tr.annotations.loc[tr.annotations["label"] == "Walking", ["start_s", "end_s"]].to_numpy():
+            rec = tr.insole.between(s, e)
+            t, pred = predict_recording(model, rec, window=window, fs_hz=fs_hz)
+            true = heading_normalised(interp(tr.mocap.time + tr.mocap_offset_s, tr.mocap.positions, t))
+            rows += [contact_agreement(rec, t, pred).assign(poses="predicted"),
+                     contact_agreement(rec, t, np.nan_to_num(true)).assign(poses="true")]
+    return pd.concat(rows).groupby("poses")[["force onsets", "predicted contacts", "matched within 0.15 s"]].sum()

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from tqdm import tqdm  # text bars: executed notebooks have no widget front end
 
+from humaps.cache import cached, data_digest
 from humaps.data.channels import AUX, N_AUX, N_PRESSURE
 from humaps.data.normalise import Normaliser
 from humaps.losses import TERMS, total_loss
@@ -229,10 +230,13 @@ class Checkpoints:
 
 
 def _cycle_nets(train, stats: InputStats, cfg: PoseTrainConfig, ckpt: Checkpoints, progress: bool) -> CycleNets:
-    """Step 2, or its checkpoint."""
+    """Step 2, or its checkpoint. The nets depend only on the training windows and the cycle settings,
+    so they are cached on those: the full model and the MPJAE ablation of a fold share them."""
     saved = ckpt.load("cycle.pt")
     if saved is None:
-        nets = pretrain_cycle_nets(train, stats, cfg, progress=progress)
+        key = (cfg.cycle_hidden, cfg.cycle_epochs, cfg.cycle_lr, cfg.weight_decay, cfg.batch_size, cfg.grad_clip,
+               cfg.seed, cfg.threads, train.fs, data_digest(train))
+        nets = cached("cycle_nets", key, lambda: pretrain_cycle_nets(train, stats, cfg, progress=progress))
         ckpt.save("cycle.pt", {"press": nets.press.state_dict(), "accel": nets.accel.state_dict(),
                                "curves": nets.curves})
         return nets
