@@ -177,6 +177,17 @@ def _check_window(true: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.nd
 _VIEW_TITLES = {"front": "front", "side": "side", "top": "top", "3d": "3-D"}
 
 
+def _true_vs_predicted_legend(fig, title: str | None, *, loc: str, bottom: float, top: float) -> None:
+    """The true/predicted legend at the foot of ``fig`` and its optional title (which lowers ``top``
+    by 0.06), with the panels fitted between ``bottom`` and ``top``."""
+    handles = [plt.Line2D([], [], color=TRUE_COLOUR, lw=2, label="true"),
+               plt.Line2D([], [], color=PRED_COLOUR, lw=2, label="predicted")]
+    fig.legend(handles=handles, loc=loc, ncol=2, frameon=False, fontsize=10)
+    if title:
+        fig.suptitle(title, fontsize=12)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=bottom, top=top - 0.06 if title else top, wspace=0.02)
+
+
 def skeleton_stills(true: np.ndarray, pred: np.ndarray, frames: Sequence[int], *, view="3d",
                     titles: Sequence[str] | None = None, ncols: int = 3, panel_in: float = 3.3,
                     title: str | None = None, elev: float = 12, azim: float = -60):
@@ -199,12 +210,7 @@ def skeleton_stills(true: np.ndarray, pred: np.ndarray, frames: Sequence[int], *
         _set_pose(_bone_lines(ax, view, TRUE_COLOUR, 2.0), true[frame], view)
         _set_pose(_bone_lines(ax, view, PRED_COLOUR, 2.0, 0.85), pred[frame], view)
         ax.set_title(titles[k] if titles is not None else f"frame {frame}", fontsize=11)
-    handles = [plt.Line2D([], [], color=TRUE_COLOUR, lw=2, label="true"),
-               plt.Line2D([], [], color=PRED_COLOUR, lw=2, label="predicted")]
-    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, fontsize=10)
-    if title:
-        fig.suptitle(title, fontsize=12)
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.08, top=0.86 if title else 0.92, wspace=0.02)
+    _true_vs_predicted_legend(fig, title, loc="lower center", bottom=0.08, top=0.92)
     return fig
 
 
@@ -286,12 +292,7 @@ def skeleton_animation(true: np.ndarray, pred: np.ndarray, fs_hz: float, *, view
         ax.set_title(_VIEW_TITLES[v], fontsize=11)
         lines.append((v, _bone_lines(ax, v, TRUE_COLOUR, 2.2), _bone_lines(ax, v, PRED_COLOUR, 2.2, 0.85)))
     clock = fig.text(0.99, 0.02, "", ha="right", va="bottom", fontsize=10, family="monospace")
-    handles = [plt.Line2D([], [], color=TRUE_COLOUR, lw=2, label="true"),
-               plt.Line2D([], [], color=PRED_COLOUR, lw=2, label="predicted")]
-    fig.legend(handles=handles, loc="lower left", ncol=2, frameon=False, fontsize=10)
-    if title:
-        fig.suptitle(title, fontsize=12)
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.1, top=0.84 if title else 0.9, wspace=0.02)
+    _true_vs_predicted_legend(fig, title, loc="lower left", bottom=0.1, top=0.9)
 
     def draw(frame):
         for v, true_lines, pred_lines in lines:

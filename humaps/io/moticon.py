@@ -31,7 +31,7 @@ import numpy as np
 from humaps.insole import N_CELLS, SAMPLE_RATE_HZ
 from humaps.io.errors import FormatError
 from humaps.io.tabular import check_field_counts, format_table, read_numeric
-from humaps.io.textfile import check_final_newline, decode, read_bytes
+from humaps.io.textfile import check_final_newline, decode, lines, read_bytes
 from humaps.io.timeaxis import check_increasing, check_present, check_steps, parse_duration
 from humaps.recordings import SIDES, InsoleRecording
 
@@ -84,23 +84,20 @@ def _split_header(path: Path, raw: bytes):
     """(meta, {key: line}, column names, number of header lines incl. the column line, data offset)."""
     meta: dict[str, str] = {}
     key_line: dict[str, int] = {}
-    pos, i = 0, 0
-    while pos < len(raw):
-        end = raw.find(b"\n", pos)
-        stop = len(raw) if end < 0 else end
+    line = 0
+    for line, pos, stop in lines(raw):
         if not raw.startswith(b"#", pos):
             shown = raw[pos:stop][:40].decode("utf-8", errors="replace")
-            raise FormatError(path, i + 1, "a '# time\\t...' column header line before the data",
+            raise FormatError(path, line, "a '# time\\t...' column header line before the data",
                               repr(shown) if shown.strip() else "a blank line")
         body = decode(path, raw, pos + 1, stop).lstrip(" ")
         if _is_column_line(body):
-            return meta, key_line, body.rstrip("\t").split("\t"), i + 1, stop + 1
+            return meta, key_line, body.rstrip("\t").split("\t"), line, stop + 1
         key, sep, value = body.partition(":")
         if sep:
             meta[key.strip()] = value.strip()
-            key_line.setdefault(key.strip(), i + 1)
-        pos, i = stop + 1, i + 1
-    raise FormatError(path, i + 1, "a '# time\\t...' column header line", "end of file")
+            key_line.setdefault(key.strip(), line)
+    raise FormatError(path, line + 1, "a '# time\\t...' column header line", "end of file")
 
 
 def _column_indices(path: Path, names: list[str], line: int) -> list[int]:

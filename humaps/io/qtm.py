@@ -26,7 +26,7 @@ import numpy as np
 
 from humaps.io.errors import FormatError
 from humaps.io.tabular import check_field_counts, format_table, read_numeric
-from humaps.io.textfile import check_final_newline, decode, read_bytes
+from humaps.io.textfile import check_final_newline, decode, lines, read_bytes
 from humaps.io.timeaxis import check_present, check_steps
 from humaps.recordings import MocapRecording
 from humaps.skeleton import JOINTS, N_JOINTS
@@ -82,24 +82,21 @@ def _header(path: Path, raw: bytes):
     """(meta, {key: line}, column names, number of header lines incl. the column line, data offset)."""
     meta: dict[str, str] = {}
     key_line: dict[str, int] = {}
-    pos, i = 0, 0
-    while pos < len(raw):
-        end = raw.find(b"\n", pos)
-        stop = len(raw) if end < 0 else end
+    line = 0
+    for line, pos, stop in lines(raw):
         fields = decode(path, raw, pos, stop).split("\t")
         if fields[0] == "Frame":
-            return meta, key_line, fields, i + 1, stop + 1
+            return meta, key_line, fields, line, stop + 1
         if not _KEY.fullmatch(fields[0]):
-            raise FormatError(path, i + 1, "a QTM header line 'KEY\\tvalue' or the 'Frame\\tTime\\t...' column line",
+            raise FormatError(path, line, "a QTM header line 'KEY\\tvalue' or the 'Frame\\tTime\\t...' column line",
                               repr("\t".join(fields)[:40]))
         value = "\t".join(fields[1:])
         if fields[0] in _USED_KEYS and fields[0] in meta and meta[fields[0]].strip() != value.strip():
-            raise FormatError(path, i + 1, f"one {fields[0]} value (line {key_line[fields[0]]} says "
+            raise FormatError(path, line, f"one {fields[0]} value (line {key_line[fields[0]]} says "
                               f"{meta[fields[0]]!r})", repr(value))
         meta.setdefault(fields[0], value)
-        key_line.setdefault(fields[0], i + 1)
-        pos, i = stop + 1, i + 1
-    raise FormatError(path, (i + 1) if meta else 1, "the 'Frame\\tTime\\t...' column header line",
+        key_line.setdefault(fields[0], line)
+    raise FormatError(path, (line + 1) if meta else 1, "the 'Frame\\tTime\\t...' column header line",
                       "end of file" if meta else "an empty file")
 
 

@@ -17,6 +17,7 @@ without it was cut inside its last line, possibly inside a number or a label).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -81,6 +82,17 @@ def check_final_newline(path, raw: bytes) -> None:
     if not raw.endswith(b"\n"):
         raise FormatError(path, raw.count(b"\n") + 1, "a final newline (every complete export ends with one)",
                           "a last line without it (truncated last line)")
+
+
+def lines(raw: bytes) -> Iterator[tuple[int, int, int]]:
+    """(line number from 1, start offset, stop offset before the ``\n``) of each line of ``raw``, lazily:
+    a header parser stops at its column line without splitting the data."""
+    pos, number = 0, 1
+    while pos < len(raw):
+        end = raw.find(b"\n", pos)
+        stop = len(raw) if end < 0 else end
+        yield number, pos, stop
+        pos, number = stop + 1, number + 1
 
 
 def line_starts(raw: bytes, start: int = 0) -> np.ndarray:

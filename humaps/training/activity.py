@@ -11,6 +11,7 @@ torch thread count it is bit-reproducible.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 import torch
@@ -24,7 +25,7 @@ from humaps.models.activity_net import ActivityNet, ActivityNetConfig, Student
 from humaps.runtime import seed_everything
 from humaps.skeleton import heading_angle, rotate_about_z
 from humaps.strategies import strategy as get_strategy
-from humaps.training.schedule import SCHEDULES, lr_scheduler
+from humaps.training.schedule import SCHEDULES, lr_scheduler, optimiser_step
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class ActivityTrainConfig:
     batch_size: int = 32
     lr: float = 1e-3
     weight_decay: float = 1e-2
-    max_grad_norm: float = 1.0
+    grad_clip: float = 1.0  # max gradient norm
     lr_schedule: str = "onecycle"  # "onecycle" or "constant" (humaps.training.schedule); lr is its peak
     warmup: float = 0.25  # fraction of the steps spent warming up
     pose_heading: str = "first"  # each pose window rotated to face +y at its "first" frame, or "keep"
@@ -208,33 +209,39 @@ def _scheduler(opt: torch.optim.Optimizer, config: ActivityTrainConfig, n: int):
     return lr_scheduler(opt, kind=config.lr_schedule, total_steps=config.epochs * per_epoch, warmup=config.warmup)
 
 
+def _fit(model: torch.nn.Module, config: ActivityTrainConfig, *, n: int, seed: int,
+         batch_loss: Callable[[torch.Tensor], torch.Tensor], desc: str, progress: bool) -> list[float]:
+    """The epoch loop both trainings share: seeded batches of the ``n`` windows, AdamW, the lr
+    schedule, clipped gradients; ``batch_loss(idx)`` is the loss of the windows ``idx``.
+    Returns the mean loss per epoch."""
+    generator = torch.Generator().manual_seed(seed)
+    opt = _optimiser(model, config)
+    sched = _scheduler(opt, config, n)
+    history = []
+    bar = tqdm(range(config.epochs), desc=desc, leave=False, disable=not progress)
+    for _ in bar:
+        model.train()
+        total, count = 0.0, 0
+        for idx in _batches(n, config.batch_size, generator):
+            loss = batch_loss(idx)
+            optimiser_step(loss, opt, model.parameters(), grad_clip=config.grad_clip, scheduler=sched)
+            total, count = total + loss.item() * len(idx), count + len(idx)
+        history.append(total / max(count, 1))
+        bar.set_postfix(loss=f"{history[-1]:.3f}")
+    return history
+
+
 def train_supervised(model: torch.nn.Module, *, insole: torch.Tensor | None, pose: torch.Tensor | None,
                      labels: torch.Tensor, config: ActivityTrainConfig, seed: int, desc: str = "train",
                      progress: bool = False) -> list[float]:
     """Cross-entropy training of an :class:`ActivityNet`; returns the mean loss per epoch."""
     device = next(model.parameters()).device
-    generator = torch.Generator().manual_seed(seed)
-    opt = _optimiser(model, config)
-    sched = _scheduler(opt, config, len(labels))
-    history = []
-    bar = tqdm(range(config.epochs), desc=desc, leave=False,
-               disable=not progress)
-    for _ in bar:
-        model.train()
-        total, count = 0.0, 0
-        for idx in _batches(len(labels), config.batch_size, generator):
-            logits = model(insole=_to(insole, idx, device), pose=_to(pose, idx, device))
-            loss = F.cross_entropy(logits, labels[idx].to(device))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
-            opt.step()
-            if sched is not None:
-                sched.step()
-            total, count = total + loss.item() * len(idx), count + len(idx)
-        history.append(total / max(count, 1))
-        bar.set_postfix(loss=f"{history[-1]:.3f}")
-    return history
+
+    def batch_loss(idx: torch.Tensor) -> torch.Tensor:
+        logits = model(insole=_to(insole, idx, device), pose=_to(pose, idx, device))
+        return F.cross_entropy(logits, labels[idx].to(device))
+
+    return _fit(model, config, n=len(labels), seed=seed, batch_loss=batch_loss, desc=desc, progress=progress)
 
 
 def train_student(student: Student, teacher: ActivityNet, *, insole: torch.Tensor, pose: torch.Tensor,
@@ -251,34 +258,17 @@ def train_student(student: Student, teacher: ActivityNet, *, insole: torch.Tenso
         z_all = torch.cat([teacher.latent(pose=_to(pose, slice(s, s + 256), device))
                            for s in range(0, len(pose), 256)])  # (N, pose_latent)
         logits_all = teacher.classifier(z_all)  # (N, n_classes)
-    generator = torch.Generator().manual_seed(seed)
-    opt = _optimiser(student, config)
-    sched = _scheduler(opt, config, len(labels))
-    history = []
-    bar = tqdm(range(config.epochs), desc=desc, leave=False,
-               disable=not progress)
-    for _ in bar:
-        student.train()
-        total, count = 0.0, 0
-        for idx in _batches(len(labels), config.batch_size, generator):
-            z_t, t_logits = z_all[idx.to(device)], logits_all[idx.to(device)]  # (B, pose_latent), (B, classes)
-            z_s = student.latent(_to(insole, idx, device))  # (B, pose_latent), projected
-            s_logits = student.classifier(z_s)
-            distill = distillation_loss(distill_loss, student_latent=z_s, teacher_latent=z_t,
-                                        student_logits=s_logits, teacher_logits=t_logits,
-                                        temperature=config.temperature)
-            loss = combined_loss(alpha=alpha, distill=distill, student_logits=s_logits,
-                                 labels=labels[idx].to(device))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(student.parameters(), config.max_grad_norm)
-            opt.step()
-            if sched is not None:
-                sched.step()
-            total, count = total + loss.item() * len(idx), count + len(idx)
-        history.append(total / max(count, 1))
-        bar.set_postfix(loss=f"{history[-1]:.3f}")
-    return history
+
+    def batch_loss(idx: torch.Tensor) -> torch.Tensor:
+        z_t, t_logits = z_all[idx.to(device)], logits_all[idx.to(device)]  # (B, pose_latent), (B, classes)
+        z_s = student.latent(_to(insole, idx, device))  # (B, pose_latent), projected
+        s_logits = student.classifier(z_s)
+        distill = distillation_loss(distill_loss, student_latent=z_s, teacher_latent=z_t,
+                                    student_logits=s_logits, teacher_logits=t_logits,
+                                    temperature=config.temperature)
+        return combined_loss(alpha=alpha, distill=distill, student_logits=s_logits, labels=labels[idx].to(device))
+
+    return _fit(student, config, n=len(labels), seed=seed, batch_loss=batch_loss, desc=desc, progress=progress)
 
 
 # --------------------------------------------------------------------------- one strategy end to end

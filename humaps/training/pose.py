@@ -34,7 +34,7 @@ from humaps.models.pose_net import PoseNet, PoseNetConfig
 from humaps.runtime import seed_everything
 from humaps.skeleton import REPORTED as _REPORTED_NAMES
 from humaps.skeleton import indices
-from humaps.training.schedule import SCHEDULES, lr_scheduler
+from humaps.training.schedule import SCHEDULES, lr_scheduler, optimiser_step
 
 ACC = AUX["acceleration"]  # what AccelNet reconstructs: the 6 insole accelerations
 REPORTED = indices(_REPORTED_NAMES)  # the 16 joints of Table 4 (the per-epoch test-fold curve)
@@ -166,10 +166,7 @@ def pretrain_cycle_nets(train, stats: InputStats, cfg: PoseTrainConfig, *, progr
         for idx in _epoch_order(len(P), cfg.seed + 7, epoch).split(cfg.batch_size):
             lp = torch.nn.functional.l1_loss(press(J[idx]), p_t[idx])
             la = torch.nn.functional.l1_loss(accel(J[idx]), acc_t[idx])
-            opt.zero_grad(set_to_none=True)
-            (lp + la).backward()
-            torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip)
-            opt.step()
+            optimiser_step(lp + la, opt, params, grad_clip=cfg.grad_clip)
             sums += len(idx) * np.array([lp.item(), la.item()])
         curves.append({"epoch": epoch + 1, "press_l1": sums[0] / len(P), "acc_l1": sums[1] / len(P)})
     return CycleNets(press.freeze(), accel.freeze(), curves)
@@ -189,12 +186,7 @@ def train_epoch(model: PoseNet, opt: torch.optim.Optimizer, tensors: tuple[torch
         p_t, acc_t = stats.cycle_targets(p, a) if cycle is not None else (None, None)
         loss, values = total_loss(weights, out=out, joints=j, pressure=p_t, acceleration=acc_t,
                                   press_net=cycle and cycle.press, accel_net=cycle and cycle.accel)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-        opt.step()
-        if scheduler is not None:
-            scheduler.step()
+        optimiser_step(loss, opt, model.parameters(), grad_clip=cfg.grad_clip, scheduler=scheduler)
         for k, v in values.items():
             sums[k] = sums.get(k, 0.0) + v * len(idx)
     return {f"loss_{k}": v / len(P) for k, v in sums.items()}

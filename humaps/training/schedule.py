@@ -1,5 +1,8 @@
-"""The learning-rate schedule both experiments train with: one cycle (warm up, then cosine annealing), or none."""
+"""How both experiments update their weights: the learning-rate schedule (one cycle — warm up, then
+cosine annealing — or none) and the optimiser step with gradient clipping."""
 from __future__ import annotations
+
+from typing import Iterable
 
 import torch
 
@@ -26,3 +29,15 @@ def lr_scheduler(opt: torch.optim.Optimizer, *, kind: str, total_steps: int, war
     lrs = [group["lr"] for group in opt.param_groups]
     return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lrs, total_steps=max(1, total_steps), pct_start=warmup,
                                                div_factor=div, final_div_factor=final_div)
+
+
+def optimiser_step(loss: torch.Tensor, opt: torch.optim.Optimizer, params: Iterable[torch.nn.Parameter], *,
+                   grad_clip: float, scheduler: torch.optim.lr_scheduler.LRScheduler | None = None) -> None:
+    """Backpropagate ``loss``, clip the gradients of ``params`` to norm ``grad_clip``, step ``opt``
+    and then ``scheduler`` (a per-batch schedule; None: constant lr)."""
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, grad_clip)
+    opt.step()
+    if scheduler is not None:
+        scheduler.step()
