@@ -45,12 +45,12 @@ from humaps import chapter, paper
 from humaps.actions import CATEGORIES
 from humaps.experiments import activity_loso as loso
 from humaps.experiments import activity_report as report
-from humaps.experiments.activity_classical import run_classical
+from humaps.experiments.activity_classical import FOREST_LABELS, run_classical
 from humaps.experiments.datasets import activity_data
 from humaps.report import verdict
 from humaps.strategies import NAMES as STRATEGY_NAMES
 
-LABELS = paper.STRATEGIES | {"classical": "insole-feature forest", "classical_skeleton": "skeleton-statistics forest"}
+LABELS = paper.STRATEGIES | FOREST_LABELS
 _before = set(globals())
 
 # %% tags=["parameters"]

@@ -25,7 +25,7 @@
 # reproduced, on which data, and how to rerun any chapter on your own
 # recordings.
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -33,6 +33,7 @@ from IPython.display import display
 
 from humaps import chapter, paper
 from humaps.experiments import claims
+from humaps.experiments.activity_classical import FOREST_LABELS
 from humaps.experiments.activity_loso import mean_class_accuracy
 from humaps.experiments.pose_frames import FRAMES
 
@@ -42,7 +43,7 @@ _before = set(globals())
 profile = "book"  # smoke | book | paper (the page summarises that profile's chapters)
 recordings = None  # a folder of device exports and their manifest (None: the simulated cohort)
 
-# %%
+# %% tags=["hide-input"]
 run = chapter.setup(globals(), "cohort", before=_before)
 ledger, results = claims.for_run(run, detail=False)
 
@@ -52,7 +53,7 @@ ledger, results = claims.for_run(run, detail=False)
 # Follow a claim's link for the chapter that computes it; the
 # [claims ledger](claims.ipynb) gives every verdict with its evidence.
 
-# %%
+# %% tags=["remove-input"]
 display(ledger)
 
 # %% [markdown]
@@ -69,10 +70,10 @@ pose = {"paper's model": results["pose"]["full"], "ridge regression": results["b
 pose_table = pd.DataFrame({FRAMES[f]: {name: cv.mean(f) for name, cv in pose.items()} for f in FRAMES})
 pose_table.index.name = "Global MPJPE (cm)"
 accuracy = mean_class_accuracy(results["activity"]).rename(
-    lambda s: paper.STRATEGIES.get(s, s.replace("_", " "))).to_frame("mean class accuracy (%)")
+    lambda s: (paper.STRATEGIES | FOREST_LABELS)[s]).to_frame("mean class accuracy (%)")
 accuracy.loc["chance"] = 100 / 30
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [1, 1.3]})
-pose_table.plot.bar(ax=axes[0], rot=0, color=["tab:blue", "tab:gray"])
+pose_table.rename(index=lambda s: s.replace(" ", "\n", 1)).plot.bar(ax=axes[0], rot=0, color=["tab:blue", "tab:gray"])
 axes[0].set(ylabel="Global MPJPE (cm)", xlabel="", title="pose: lower is better")
 sns.barplot(x=accuracy.iloc[:, 0], y=accuracy.index, ax=axes[1], color="tab:green")
 axes[1].set(xlabel="mean class accuracy (%)", ylabel="", title="activity: higher is better")

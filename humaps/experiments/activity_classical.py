@@ -104,6 +104,8 @@ def skeleton_features(pose: np.ndarray) -> np.ndarray:
 
 #: the classical baselines: strategy name → (input, its features)
 FORESTS = {"classical": "insoles", "classical_skeleton": "skeleton"}
+#: how the book names them beside the paper's strategies
+FOREST_LABELS = {"classical": "insole-feature forest", "classical_skeleton": "skeleton-statistics forest"}
 
 
 def run_classical(config: ActivityConfig, windows: ActivityWindows, *, cache: bool = True) -> ActivityResults:

@@ -124,7 +124,7 @@ class Ledger:
         return f'{v.badge()}<br><span class="claims-evidence">{html.escape(v.evidence)}</span>'
 
     def _repr_html_(self) -> str:
-        head = ["claim", "the paper's evidence", "on the paper's tables"] + [f"this run, {FRAMES[f]}" for f in FRAMES]
+        head = ["claim", "evidence", "verdict on the paper's tables"] + [f"this run, {FRAMES[f]}" for f in FRAMES]
         rows = []
         for c in CLAIMS:
             ours = self.ours.get(c.id, {})
@@ -158,7 +158,10 @@ def for_run(run, *, detail: bool = True) -> tuple[Ledger, dict]:
     """The ledger of a chapter's run (its profile and recordings), computing — or, normally, loading
     from the cache the other chapters filled — every result it needs. Also returns those results:
     {"pose": {variant: PoseCV}, "baselines": {name: PoseCV}, "activity": predictions}."""
+    from IPython.display import display
+
     from humaps.config import Run, resolve
+    from humaps.data import source
     from humaps.experiments.activity_classical import run_classical
     from humaps.experiments.activity_loso import run_strategies
     from humaps.experiments.datasets import activity_data, pose_data
@@ -168,9 +171,10 @@ def for_run(run, *, detail: bool = True) -> tuple[Ledger, dict]:
     configs = {"cohort": run["cohort"]}
     pose_run = Run(run.profile, run.recordings, {}, configs | {"pose": resolve("pose", run.profile)})
     act_run = Run(run.profile, run.recordings, {}, configs | {"activity": resolve("activity", run.profile)})
-    data = pose_data(pose_run)
+    display(source.describe(run))  # once: both experiments read the same recordings
+    data = pose_data(pose_run, show=False)
     pose = {v: run_cv(pose_run["pose"], data, v) for v in ("full", "no_mpjae", "no_cycle")}
-    windows = activity_data(act_run)
+    windows = activity_data(act_run, show=False)
     results = run_strategies(act_run["activity"], windows)
     preds = pd.concat([results.predictions, run_classical(act_run["activity"], windows).predictions],
                       ignore_index=True)

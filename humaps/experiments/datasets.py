@@ -31,15 +31,17 @@ def _enough_subjects(summary, subjects: set, folds, who: str, parameter: str) ->
                           f"{len(subjects)}: {', '.join(sorted(subjects)) or 'none'}")
 
 
-def pose_data(run: Run, *, progress: bool = False) -> PoseSequences:
+def pose_data(run: Run, *, show: bool = True) -> PoseSequences:
     """Sliding windows of (P, A, J) on the pose config's ``fs_hz`` grid for every trial with motion capture.
 
     Trials without motion capture are left out (and said so); a folder with none stops the chapter.
     Trials without annotations give windows with an empty label (shown as "(transition)").
+    ``show=False``: the source is not displayed (a chapter reading both experiments shows it once).
     """
     pose_cfg = run["pose"]
     summary = source.describe(run)
-    display(summary)
+    if show:
+        display(summary)
     who = "The pose chapters (motion capture is the ground truth they train and score on)"
     summary.require(who=who, mocap=True)
     if summary.without_mocap:
@@ -55,14 +57,16 @@ def pose_data(run: Run, *, progress: bool = False) -> PoseSequences:
     return cached("pose_sequences", key, build)
 
 
-def activity_data(run: Run, *, progress: bool = False) -> ActivityWindows:
+def activity_data(run: Run, *, show: bool = True) -> ActivityWindows:
     """The paper's 3-second classification windows (60 % rule) for every trial with annotations and mocap.
 
     The windows hold insole and pose streams for every strategy, so a trial needs both; those
     lacking either are left out (and said so); a folder with none stops the chapter.
+    ``show=False`` as in :func:`pose_data`.
     """
     summary = source.describe(run)
-    display(summary)
+    if show:
+        display(summary)
     who = "The activity chapters (windows are labelled from annotations; three of the four strategies use motion capture)"
     summary.require(who=who, annotations=True, mocap=True)
     left_out = sorted(set(summary.without_mocap) | set(summary.without_annotations))
