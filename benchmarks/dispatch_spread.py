@@ -25,7 +25,7 @@ def main(folders: list[str]) -> None:
     out = pd.DataFrame({"min": numeric.min(axis=1), "max": numeric.max(axis=1)})
     out["range"] = out["max"] - out["min"]
     out["tolerance (abs, rel)"] = [tolerance(name) for name in out.index]
-    with pd.option_context("display.max_rows", None, "display.width", 200, "display.float_format", "{:.6g}".format):
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200, "display.float_format", "{:.6g}".format):
         print(f"{len(runs)} runs: {', '.join(runs)}")
         print(out)
 

@@ -28,12 +28,23 @@ from humaps.results import collect
 EXECUTED = Path(os.environ.get("HUMAPS_EXECUTED", REPO / "_build" / "executed" / "smoke"))
 SNAPSHOT = REPO / "tests" / "metrics" / "smoke.json"
 
-#: (pattern, absolute tolerance, relative tolerance): the first pattern that matches a name applies
+#: (pattern, absolute tolerance, relative tolerance): the first pattern that matches a name applies.
+#: Measured with `make dispatch-check` (ATEN_CPU_CAPABILITY default/avx2/native(avx512) × OMP 1/2 threads,
+#: AMD EPYC, 2026-11-29): thread count changed nothing (each training runs on one torch thread); the
+#: dispatch level moved the trained numbers by at most the ranges quoted, and each tolerance is about
+#: 1.5–3 × that range.
 TOLERANCES: list[tuple[str, float, float]] = [
     ("book.seconds", math.inf, 0.0),  # wall time: recorded, never compared
-    ("*fraction", 0.05, 0.0),
-    ("pose.*mpjpe_cm*", 0.05, 0.01),  # cm
-    ("activity.*", 3.0, 0.0),  # percentage points of accuracy
+    # 57 real force onsets; range 0.053 (3 onsets)
+    ("pose.real.onsets_matched_fraction", 0.10, 0.0),
+    ("*fraction", 0.05, 0.0),  # data statistics (range 0)
+    # cm; range 0.013 (heading-normalised) and 0.037 (paper's frame); baselines range < 1e-5
+    ("pose.*mpjpe_cm*", 0.05, 0.01),
+    # the forests (numpy/scikit-learn, no torch): range 0
+    ("activity.mean_class_accuracy.classical*", 1.0, 0.0),
+    # percentage points; ~50 test windows per fold over 30 classes, so one flipped window moves the
+    # mean class accuracy by 1–3 points: range 6.4 (concat), 4.2 (skeleton), 3.6 (student), 1.7 (insoles)
+    ("activity.*", 10.0, 0.0),
     ("data.*", 0.0, 1e-9),  # counts and data statistics: exact up to float formatting
 ]
 
