@@ -125,8 +125,8 @@ axes[1].set(ylabel="MPJPE on the test fold (cm)", title="test-fold MPJPE per epo
 fig.tight_layout()
 
 # %% [markdown]
-# Has training converged? The test-fold MPJPE over the last quarter of the
-# epochs, fold by fold:
+# Has training converged? If it has, the test-fold MPJPE no longer moves
+# across the last quarter of the epochs; fold by fold:
 
 # %%
 display(pose_report.converged(full))

@@ -72,18 +72,18 @@ def smaller_spread(claim: str, a: np.ndarray, b: np.ndarray, *, unit: str) -> Ve
 
 
 def converged(cv: PoseCV, *, tolerance: float = 0.03) -> Verdict:
-    """Training has converged: the test-fold MPJPE changes by less than ``tolerance`` (relative) between
-    the start and the end of the last quarter of the epochs, in every fold."""
-    claim = (f"Training has converged: the test-fold MPJPE changes by less than {tolerance:.0%} over the last "
-             "quarter of the epochs, in every fold")
-    curves = [[row["valid_mpjpe_cm"] for row in f.curves] for f in cv.folds]
-    quarter = max(1, len(curves[0]) // 4)
-    if len(curves[0]) <= quarter:
-        return not_distinguishable(claim, f"only {len(curves[0])} epoch(s): nothing to compare")
-    change = np.array([abs(c[-1] - c[-1 - quarter]) / c[-1 - quarter] for c in curves])
-    return verdict(claim, (change < tolerance).all(),
-                   ", ".join(f"fold {k}: {100 * c:.1f} %" for k, c in enumerate(change))
-                   + f" over the last {quarter} of {len(curves[0])} epochs")
+    """Training has converged: across the epochs of the last quarter (the last 3 of 12, say), the
+    test-fold MPJPE spreads by less than ``tolerance`` of its lowest value — (max − min) / min — in
+    every fold. A curve still falling, or jumping, inside that quarter fails."""
+    n = len(cv.folds[0].curves)
+    quarter = max(2, n // 4)  # at least two epochs, or there is no change to see
+    claim = (f"Training has converged: the test-fold MPJPE varies by less than {tolerance:.0%} across the last "
+             f"quarter of the epochs (epochs {n - quarter + 1}–{n} of {n}), in every fold")
+    if n < quarter + 1:
+        return not_distinguishable(claim, f"only {n} epoch(s): nothing to compare")
+    last = np.array([[row["valid_mpjpe_cm"] for row in f.curves][-quarter:] for f in cv.folds])  # (folds, quarter)
+    change = (last.max(axis=1) - last.min(axis=1)) / last.min(axis=1)
+    return verdict(claim, (change < tolerance).all(), ", ".join(f"fold {k}: {100 * c:.1f} %" for k, c in enumerate(change)))
 
 
 def upper_vs_lower(cv: PoseCV, frame: str = "heading") -> Verdict:
