@@ -86,3 +86,24 @@ def make_fake_sequences(n: int = 24, T: int = 16, seed: int = 0, n_subjects: int
                          yaw=yaw.astype(np.float32), subject=subject,
                          label=np.array(["walk", "sit"] * (n // 2) + ["walk"] * (n % 2)),
                          trial=(np.arange(n) // 2).astype(str), t0=np.zeros(n), fs=100.0)
+
+
+def random_insole(n: int = 200, seed: int = 0):
+    """An :class:`InsoleRecording` of ``n`` frames at 100 Hz with random but valid values (pressures on
+    the 0.25 N/cm² grid of the exports)."""
+    from humaps.recordings import InsoleRecording
+
+    r = np.random.default_rng(seed)
+    return InsoleRecording(time=np.arange(n) / 100.0, pressure=np.round(r.uniform(0, 40, (n, 2, 16)) * 4) / 4,
+                           acceleration=r.normal(0, 1, (n, 2, 3)), angular_rate=r.normal(0, 100, (n, 2, 3)),
+                           total_force=r.uniform(0, 900, (n, 2)), cop=r.uniform(-.5, .5, (n, 2, 2)))
+
+
+def random_mocap(m: int = 240, seed: int = 0):
+    """A :class:`MocapRecording` of ``m`` frames at 120 Hz: random positions (m) and unit quaternions."""
+    from humaps.recordings import MocapRecording
+
+    r = np.random.default_rng(seed)
+    q = r.normal(size=(m, 24, 4))
+    q /= np.linalg.norm(q, axis=2, keepdims=True)
+    return MocapRecording(time=np.arange(m) / 120.0, positions=r.normal(0, 1, (m, 24, 3)), rotations=q)

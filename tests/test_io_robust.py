@@ -15,7 +15,7 @@ from humaps.io.annotations import read_annotations, write_annotations
 from humaps.io.errors import FormatError
 from humaps.io.moticon import COLUMNS, read_moticon, write_moticon
 from humaps.io.qtm import read_qtm_skeleton, write_qtm_skeleton
-from humaps.recordings import InsoleRecording, MocapRecording
+from fakes import random_insole, random_mocap
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = Path(os.environ.get("HUMAPS_REAL_DATA", ROOT / ".cache/real/moticon_opengo-1.0.3/tests/testdata"))
@@ -23,17 +23,11 @@ needs_real = pytest.mark.skipif(not (REAL / "230927_102114.txt").exists(), reaso
 
 
 def insole(n=60, seed=0):
-    r = np.random.default_rng(seed)
-    return InsoleRecording(time=np.arange(n) / 100.0, pressure=np.round(r.uniform(0, 40, (n, 2, 16)) * 4) / 4,
-                           acceleration=r.normal(0, 1, (n, 2, 3)), angular_rate=r.normal(0, 100, (n, 2, 3)),
-                           total_force=r.uniform(0, 900, (n, 2)), cop=r.uniform(-.5, .5, (n, 2, 2)))
+    return random_insole(n, seed)
 
 
 def mocap(m=30, seed=0):
-    r = np.random.default_rng(seed)
-    q = r.normal(size=(m, 24, 4))
-    q /= np.linalg.norm(q, axis=2, keepdims=True)
-    return MocapRecording(time=np.arange(m) / 120.0, positions=r.normal(0, 1, (m, 24, 3)), rotations=q)
+    return random_mocap(m, seed)
 
 
 def segments():
