@@ -155,6 +155,8 @@ display(pose_report.paired("The full model is more accurate than the mean traini
 display(pose_report.paired("The full model is more accurate than ridge regression in every fold "
                            "(Global MPJPE, heading-normalised)", full.per_fold(), base["ridge"].per_fold(),
                            unit="cm"))
+print(f"Ratio of the full model's Global MPJPE (heading-normalised) to each baseline: {model_h / mean_h:.2f} × the "
+      f"mean training pose, {model_h / ridge_h:.2f} × ridge regression.")
 model_p, floor_p = full.mean("paper"), base["true_pose"].mean("paper")
 print(f"Paper's frame: the full model {model_p:.2f} cm; the floor (true pose, heading guessed) {floor_p:.2f} cm: "
       f"{100 * floor_p / model_p:.0f} % of the model's paper-frame error is the heading no insole can see.")
