@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from humaps.config import update
-from humaps.models.pose_net import PoseNetConfig
+from humaps.models.pose_net import TINY, PoseNetConfig
 from humaps.training.pose import PoseTrainConfig
 
 #: the ablations of Tables 5 and 6 and the fields each changes
@@ -56,13 +56,10 @@ class PoseConfig:
         return update(self, **VARIANTS[name])
 
 
-_SMALL = dict(d_model=32, n_layers=1, n_heads=2, gcn_hidden=8, gcn_layers=1, press_node_features=1,
-              pose_node_features=2, imu_hidden=16, mlp_ratio=2)
-
 PRESETS: dict[str, dict] = {
     # seconds on a CPU: a small model on every window of the 4 smoke subjects, 2 folds; it learns (its
     # held-out MPJPE is clearly below the mean pose's), so the regression checks mean something
-    "smoke": _SMALL | dict(dropout=0.0, window_s=1.0, fs_hz=25.0, stride_s=0.5, n_folds=2,
+    "smoke": TINY | dict(dropout=0.0, window_s=1.0, fs_hz=25.0, stride_s=0.5, n_folds=2,
                            epochs=14, batch_size=32, lr=3e-3, w_mpjae=0.3, cycle_hidden=16, cycle_epochs=2,
                            plot_windows=2, threads=1),
     # the pose chapters (3 variants × 4 folds + cycle nets + baselines) in ≈ 15 min on 2 cores, each fold

@@ -29,6 +29,11 @@ from humaps.graphs import FootGraph, SkeletonGraph
 from humaps.models.graph_conv import GCNStack
 
 
+#: the dimensions of a few-thousand-parameter PoseNet: the unit tests' model and the smoke profile's
+TINY: dict = dict(d_model=32, n_layers=1, n_heads=2, gcn_hidden=8, gcn_layers=1, press_node_features=1,
+                  pose_node_features=2, imu_hidden=16, mlp_ratio=2)
+
+
 @dataclass(frozen=True)
 class PoseNetConfig:
     """Architecture of :class:`PoseNet`. Defaults are the ``paper`` profile (width 576).
@@ -78,10 +83,8 @@ class PoseNetConfig:
 
     @classmethod
     def tiny(cls, **overrides) -> "PoseNetConfig":
-        """A few-thousand-parameter model for CPU tests."""
-        values = dict(d_model=32, n_layers=1, n_heads=2, gcn_hidden=8, gcn_layers=1, press_node_features=1,
-                      pose_node_features=2, imu_hidden=16, mlp_ratio=2, dropout=0.0)
-        return cls(**(values | overrides))
+        """A few-thousand-parameter model (:data:`TINY`, no dropout) for CPU tests."""
+        return cls(**(TINY | dict(dropout=0.0) | overrides))
 
 
 def mlp(d_in: int, d_hidden: int, d_out: int, dropout: float = 0.0) -> nn.Sequential:
