@@ -42,7 +42,6 @@ from IPython.display import display
 
 from humaps import chapter, plots
 from humaps.data import realism, source
-from humaps.data.features import insole_features
 from humaps.experiments import pose_real, pose_report
 from humaps.experiments.datasets import pose_data
 from humaps.experiments.model_summary import pose_model_summary
@@ -313,7 +312,8 @@ display(verdict("On real recordings, at least 75 % of force onsets have a predic
 # disjoint).
 
 # %%
-test_trials = [t for t in source.load(run).trials if t.subject in full.folds[0].test_subjects]
+trials = source.load(run).trials
+test_trials = [t for t in trials if t.subject in full.folds[0].test_subjects]
 control = pose_real.simulated_control(model, test_trials, window=cfg.window_frames, fs_hz=cfg.fs_hz)
 control["matched (%)"] = 100 * control["matched within 0.15 s"] / control["force onsets"]
 display(control.round(1))
@@ -321,18 +321,17 @@ display(verdict("On simulated walking of unseen subjects, at least 75 % of force
                 "contact within 0.15 s (the control)",
                 control.loc["predicted", "matched (%)"] >= 75, f"{control.loc['predicted', 'matched (%)']:.0f} % with "
                 f"the predicted poses, {control.loc['true', 'matched (%)']:.0f} % with the true poses"))
-shift = pose_real.channel_shift(pose_real.walking_segments(source.load(run).trials[:20]), real_recs)
+sim_frames = pose_real.input_frames(pose_real.walking_segments(trials[:20]))
+real_frames = pose_real.input_frames(real_recs)
+shift = pose_real.channel_shift(sim_frames, real_frames)
 display(shift.head(8).round(2))
 print("the input channels whose real distribution differs most from the simulated one: "
       + ", ".join(f"{name} (KS {d:.2f})" for name, d in shift["KS distance"].head(4).items()))
 
 # %% tags=["hide-input"]
 top = list(shift.index[:6])
-sim_segments = pose_real.walking_segments(source.load(run).trials[:20])
-frames = lambda recs, kind: pd.DataFrame(np.concatenate([np.concatenate(insole_features(r)[:2], 1) for r in recs]),
-                                         columns=pose_real.CHANNELS)[top].sample(4000, random_state=0, replace=True
-                                                                                ).assign(recordings=kind)
-both = pd.concat([frames(sim_segments, "simulated"), frames(real_recs, "real")]).melt(id_vars="recordings")
+both = pd.concat([f[top].sample(4000, random_state=0, replace=True).assign(recordings=kind)
+                  for f, kind in ((sim_frames, "simulated"), (real_frames, "real"))]).melt(id_vars="recordings")
 g = sns.catplot(data=both, x="recordings", y="value", col="variable", kind="violin", sharey=False, height=2.8,
                 aspect=0.6, cut=0, inner="quartile", col_wrap=6)
 g.set_titles("{col_name}")

@@ -96,18 +96,21 @@ def walking_segments(trials, *, label: str = "Walking") -> list:
             for s, e in tr.annotations.loc[tr.annotations["label"] == label, ["start_s", "end_s"]].to_numpy()]
 
 
-def channel_shift(simulated: list, real: list) -> pd.DataFrame:
-    """Per model input channel (P and A, absolute yaw left out: it is arbitrary), the median of the
-    simulated and of the real recordings and their two-sample Kolmogorov–Smirnov distance, largest first."""
+def input_frames(recordings: list) -> pd.DataFrame:
+    """Every frame of ``recordings`` as the model's input channels: (frames, 50), columns :data:`CHANNELS`."""
+    return pd.DataFrame(np.concatenate([np.concatenate(insole_features(r)[:2], axis=1) for r in recordings]),
+                        columns=list(CHANNELS))
+
+
+def channel_shift(simulated: pd.DataFrame, real: pd.DataFrame) -> pd.DataFrame:
+    """Per model input channel (:func:`input_frames` of each; absolute yaw left out: it is arbitrary), the
+    median of the simulated and of the real frames and their two-sample Kolmogorov–Smirnov distance,
+    largest first."""
     from scipy.stats import ks_2samp
 
-    def frames(recs):
-        return np.concatenate([np.concatenate(insole_features(r)[:2], axis=1) for r in recs])  # (frames, 50)
-
-    sim, rea = frames(simulated), frames(real)
-    rows = [{"channel": name, "simulated median": np.median(sim[:, j]), "real median": np.median(rea[:, j]),
-             "KS distance": ks_2samp(sim[:, j], rea[:, j]).statistic}
-            for j, name in enumerate(CHANNELS) if not name.startswith("yaw")]
+    rows = [{"channel": name, "simulated median": simulated[name].median(), "real median": real[name].median(),
+             "KS distance": ks_2samp(simulated[name], real[name]).statistic}
+            for name in CHANNELS if not name.startswith("yaw")]
     return pd.DataFrame(rows).sort_values("KS distance", ascending=False).set_index("channel")
 
 
