@@ -128,22 +128,6 @@ def arithmetic_checks() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def claim_counts() -> pd.DataFrame:
-    """The section-7 claims counted on the paper's own Table 7 (how many classes support each)."""
-    t = load_table(7)
-    means = t[[f"{k}_mean" for k in STRATEGIES]].to_numpy()
-    best = np.array(list(STRATEGIES))[means.argmax(axis=1)]
-    n = len(t)
-    rows = [
-        ("concatenation is the best strategy", int((best == "concat").sum()), n),
-        ("student-teacher beats insoles-only", int((t["student_teacher_mean"] > t["insoles_mean"]).sum()), n),
-    ]
-    by_cat = t.groupby("category", sort=False)["insoles_mean"].mean()
-    rows.append((f"insoles-only is best on {by_cat.idxmax()} (category mean {by_cat.max():.1f} %)",
-                 int(by_cat.idxmax() == "Locomotion"), 1))
-    return pd.DataFrame(rows, columns=["claim", "classes supporting", "of"])
-
-
 def beside(ours, number: int, *, key: str | None = None) -> pd.DataFrame:
     """Our table(s) next to the paper's Table ``number``, headed in words.
 

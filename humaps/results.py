@@ -45,8 +45,21 @@ def collect(directory: str | Path) -> dict:
     return results
 
 
+def flatten(results: dict) -> dict:
+    """{name: value} with every dict value spread into ``name.key`` entries (``claims.C1.verdict``)."""
+    out = {}
+    for name, value in results.items():
+        if isinstance(value, dict):
+            out.update(flatten({f"{name}.{k}": v for k, v in value.items()}))
+        else:
+            out[name] = value
+    return out
+
+
 def main_results(directory: str, *, as_json: bool) -> int:
-    """CLI: print the results of a folder of executed notebooks, as JSON or one ``name value`` per line."""
+    """CLI: print the results of a folder of executed notebooks, as JSON (a claim is one object:
+    ``claims.C1`` → {verdict, effect, ci_low, ci_high, threshold, n_units, paper_verdict, …}) or one
+    ``name value`` per line (objects spread into dotted names)."""
     if not Path(directory).is_dir():
         print(f"error: {directory}: not a folder of executed notebooks")
         return 2
@@ -54,6 +67,7 @@ def main_results(directory: str, *, as_json: bool) -> int:
     if as_json:
         print(json.dumps(results, indent=1, sort_keys=True))
     else:
-        for name in sorted(results):
-            print(f"{name:<48} {results[name]}")
+        flat = flatten(results)
+        for name in sorted(flat):
+            print(f"{name:<48} {flat[name]}")
     return 0

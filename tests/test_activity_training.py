@@ -120,3 +120,44 @@ def test_pose_windows_are_turned_to_face_the_same_way(data, cfg):
     np.testing.assert_allclose(inputs.pose(turned).numpy(), inputs.pose(w.pose).numpy(), atol=1e-4)
     kept = InputTransform.fit(insole=None, pose=w.pose[tr], config=update(cfg, pose_heading="keep").train)
     assert not np.allclose(kept.pose(turned).numpy(), kept.pose(w.pose).numpy(), atol=1e-2)
+
+
+def test_distillation_pulls_the_student_towards_the_teacher(data, cfg, teacher):
+    """With α > 0 the student's latent ends closer to the frozen teacher's than with α = 0 (pure
+    cross-entropy, the teacher ignored), on windows neither saw; a distillation loss that does
+    nothing fails here."""
+    import torch
+
+    w, tr, te = data
+    with torch.no_grad():
+        z_t = teacher.model.latent(pose=teacher.inputs.pose(w.pose[te]))
+    gap = {}
+    for alpha in (0.0, 0.75):
+        s = fit("student_teacher", w, tr, cfg, seed=4, teacher=teacher, alpha=alpha, distill_loss="mse")
+        with torch.no_grad():
+            gap[alpha] = float(((s.model.latent(s.inputs.insole(w.insole[te])) - z_t) ** 2).mean())
+    assert gap[0.75] < 0.7 * gap[0.0], f"distillation did not pull the student's latent to the teacher's: {gap}"
+
+
+def test_concat_uses_the_poses(cfg):
+    """Windows whose insoles carry no class at all: the concatenated model must still learn the
+    classes from the poses (a concat model that ignores its pose encoder stays at chance)."""
+    w = make_fake_windows(n_subjects=3, per_class=6, n_classes=N_CLASSES, seed=1, insole_frames=120,
+                          pose_frames=144)
+    noise = np.random.default_rng(0).normal(size=w.insole.shape).astype(np.float32)
+    tr, te = w.subject != "S03", w.subject == "S03"
+    model = fit_strategy("concat", insole=noise[tr], pose=w.pose[tr], labels=w.label[tr], model_cfg=cfg.model,
+                         train_cfg=cfg.train, seed=0)
+    accuracy = (model.predict(noise[te], w.pose[te]) == w.label[te]).mean()
+    assert accuracy > 2.0 / N_CLASSES, f"concat accuracy {accuracy:.2f} from poses alone is not above 2× chance"
+
+
+def test_early_stopping_keeps_the_best_validation_epoch(data, cfg):
+    w, tr, te = data
+    valid = {"insole": w.insole[te], "pose": w.pose[te], "labels": w.label[te]}
+    model = fit("insoles", w, tr, cfg, valid=valid)
+    assert len(model.val_curve) == cfg.train.epochs
+    assert model.best_epoch == 1 + int(np.argmax(model.val_curve))  # the first of equal best scores
+    from humaps.training.activity import balanced_accuracy
+
+    assert balanced_accuracy(w.label[te], model.predict(w.insole[te])) == pytest.approx(model.val_accuracy)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from humaps.notebooks import REPO
-from humaps.results import collect
+from humaps.results import collect, flatten
 
 EXECUTED = Path(os.environ.get("HUMAPS_EXECUTED", REPO / "_build" / "executed" / "smoke"))
 SNAPSHOT = REPO / "tests" / "metrics" / "smoke.json"
@@ -60,12 +60,12 @@ def tolerance(name: str) -> tuple[float, float]:
 def recorded() -> dict:
     if not EXECUTED.is_dir() or not list(EXECUTED.glob("*.ipynb")):
         pytest.skip(f"{EXECUTED} has no executed notebooks: run `make test` (it executes the smoke book first)")
-    return collect(EXECUTED)
+    return flatten(collect(EXECUTED))
 
 
 @pytest.fixture(scope="module")
 def snapshot() -> dict:
-    return json.loads(SNAPSHOT.read_text())
+    return flatten(json.loads(SNAPSHOT.read_text()))
 
 
 def test_every_snapshot_metric_was_recorded_and_nothing_else(recorded, snapshot):

@@ -1,12 +1,14 @@
 """The convergence verdict of the pose chapter, on hand-made training curves."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from humaps.experiments.pose_cv import PoseCV, PoseFold
 from humaps.experiments.pose_report import converged
 
 
 def _cv(*curves: list[float]) -> PoseCV:
-    folds = [PoseFold(job=None, test_subjects=(f"S{k}",), n_train=1, n_test=1, train_seconds=0.0,
+    folds = [PoseFold(job=SimpleNamespace(fold=k), test_subjects=(f"S{k}",), n_train=1, n_test=1, train_seconds=0.0,
                       curves=[{"epoch": e + 1, "valid_mpjpe_cm": v} for e, v in enumerate(c)])
              for k, c in enumerate(curves)]
     return PoseCV("full", folds)

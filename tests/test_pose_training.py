@@ -87,12 +87,16 @@ def test_cross_validation_is_subject_wise_and_cached(tmp_path, monkeypatch):
     seqs = make_fake_sequences(n=40, T=100, n_subjects=8)
     cfg = _smoke()
     for k in range(cfg.n_folds):
-        train, test, subjects = pose_cv.fold_split(cfg, seqs, k)
-        assert not set(seqs.subject[train]) & set(seqs.subject[test]) and set(seqs.subject[test]) == set(subjects)
+        split = pose_cv.fold_split(cfg, seqs, k)
+        parts = [set(seqs.subject[i]) for i in (split.train, split.val, split.test)]
+        assert not parts[0] & parts[1] and not parts[0] & parts[2] and not parts[1] & parts[2]
+        assert parts[2] == set(split.test_subjects) and parts[1] == set(split.val_subjects)
     all_test = [s for fold in subject_folds(seqs.subject, 4, seed=cfg.train.seed) for s in fold]
     assert sorted(all_test) == sorted(set(seqs.subject))  # every subject is tested exactly once
 
     result = pose_cv.run_cv(cfg, seqs, variant="full")
+    assert len(result.candidates) == 4 * len(cfg.w_mpjae_grid) and result.candidates["selected"].sum() == 4
+    assert sorted(result.per_subject().index) == sorted(set(seqs.subject))  # every subject scored once
     assert len(result.folds) == 4 and {"mpjpe_cm_mean", "mpjpe_cm_std"} <= set(result.table("paper"))
     assert np.isfinite(result.mean("heading")) and np.isfinite(result.per_fold("paper")).all()
     fold = result.folds[0]

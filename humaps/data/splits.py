@@ -1,4 +1,4 @@
-"""Subject-wise folds: every subject's windows are either all training or all test data.
+"""Subject-wise folds: every subject's windows are either all training, all validation or all test data.
 
 One rule serves both experiments: the sorted unique subject ids are shuffled
 with ``seed`` and cut into ``n_folds`` near-equal groups (``np.array_split``);
@@ -27,3 +27,16 @@ def subject_folds(subjects, n_folds: int | str, *, seed: int = 0) -> list[tuple[
 def test_mask(subjects, fold_subjects) -> np.ndarray:
     """(N,) bool: which windows belong to the fold's test subjects."""
     return np.isin(np.asarray(subjects).astype(str), list(fold_subjects))
+
+
+def validation_subjects(train_subjects, n: int, *, seed: int) -> tuple[str, ...]:
+    """``n`` of a fold's training subjects, held out to select settings (nested model selection).
+
+    Drawn with ``seed`` from the training subjects alone — the fold's test subjects take no part,
+    so nothing a test subject holds can move a selected value. Sorted.
+    """
+    ids = np.unique(np.asarray(train_subjects).astype(str))
+    if not 1 <= n < len(ids):
+        raise ValueError(f"{n} validation subject(s) must leave at least one of the {len(ids)} training subjects "
+                         "to train on; lower `val_subjects` or add subjects")
+    return tuple(np.sort(np.random.default_rng(seed).choice(ids, n, replace=False)))

@@ -17,7 +17,10 @@ COP 4 (x, y per foot, −0.5…0.5), total force 2 (N)]:
   single-support and flight (no foot on the ground) fractions — 11.
 
 Everything is vectorised over windows; the classifier is scikit-learn's
-RandomForestClassifier with a fixed ``random_state`` (deterministic for any n_jobs).
+RandomForestClassifier with a fixed ``random_state`` (deterministic for any n_jobs). Its depth
+and number of trees are selected like the deep models' settings: on each fold's validation
+subjects, scoring as many settings as the deep model it is compared with (its epochs × options),
+and the selected forest is fitted on the same training subjects as that model.
 """
 from __future__ import annotations
 
@@ -30,9 +33,8 @@ from sklearn.ensemble import RandomForestClassifier
 from humaps.cache import cached, data_digest
 from humaps.data.channels import CLASSIFIER
 from humaps.data.features import ActivityWindows
-from humaps.data.splits import test_mask
 from humaps.experiments.activity_config import ActivityConfig
-from humaps.experiments.activity_loso import PRED_COLUMNS, ActivityResults, folds_of
+from humaps.experiments.activity_loso import PRED_COLUMNS, ActivityResults, fold_masks, folds_of
 from humaps.training.activity import face_forward
 
 FS_INSOLE = 100.0  # Hz
@@ -106,12 +108,48 @@ def skeleton_features(pose: np.ndarray) -> np.ndarray:
 FORESTS = {"classical": "insoles", "classical_skeleton": "skeleton"}
 #: how the book names them beside the paper's strategies
 FOREST_LABELS = {"classical": "insole-feature forest", "classical_skeleton": "skeleton-statistics forest"}
+#: the deep strategy whose selection budget each forest matches
+DEEP_PEER = {"classical": "insoles", "classical_skeleton": "skeleton"}
+
+
+def selection_budget(config: ActivityConfig, strategy: str) -> int:
+    """How many settings a deep strategy scores on its validation subjects: every epoch of every
+    candidate option (the pose-facing options for the strategies that see poses)."""
+    options = len(config.pose_heading_grid) if strategy in ("skeleton", "concat") else 1
+    return options * config.train.epochs
+
+
+def tree_counts(config: ActivityConfig, budget: int) -> np.ndarray:
+    """The forest sizes scored per depth, so that depths × sizes = ``budget`` settings (at least one
+    size per depth; evenly spaced up to ``classical_trees``)."""
+    n = int(np.clip(budget // len(config.forest_depths), 1, config.classical_trees))
+    return np.unique(np.round(np.linspace(config.classical_trees / n, config.classical_trees, n)).astype(int))
+
+
+def staged_scores(forest: RandomForestClassifier, x: np.ndarray, y: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Validation balanced accuracy (%) of the forest made of its first k trees, for each k in ``counts``.
+
+    The first k trees of a seeded forest are exactly the trees of the k-tree forest with the same
+    seed (scikit-learn draws the trees' seeds in sequence), so one forest scores every size.
+    """
+    from humaps.training.activity import balanced_accuracy
+
+    probs = np.stack([t.predict_proba(x) for t in forest.estimators_])  # (trees, N, classes)
+    cum = np.cumsum(probs, axis=0)
+    return np.array([balanced_accuracy(y, forest.classes_[cum[k - 1].argmax(axis=1)]) for k in counts])
+
+
+def fit_forest(x: np.ndarray, y: np.ndarray, *, trees: int, depth: int, seed: int, workers: int) -> RandomForestClassifier:
+    return RandomForestClassifier(n_estimators=trees, max_depth=depth or None, random_state=seed,
+                                  n_jobs=workers).fit(x, y)
 
 
 def run_classical(config: ActivityConfig, windows: ActivityWindows, *, cache: bool = True) -> ActivityResults:
-    """Both forests on the folds of ``config.folds``; predictions as ``activity_loso``'s
+    """Both forests on the folds of ``config.folds``, their depth and size selected on each fold's
+    validation subjects with the budget of their deep peer; predictions as ``activity_loso``'s
     (strategies "classical" on the insole features and "classical_skeleton" on the skeleton's)."""
-    key = (config.classical_trees, config.contact_threshold, config.folds, config.train.seed, data_digest(windows))
+    key = (config.classical_trees, config.forest_depths, config.contact_threshold, config.folds, config.val_subjects,
+           config.train.epochs, config.pose_heading_grid, config.train.seed, data_digest(windows))
     return cached("activity_classical", key, lambda: _run(config, windows), enabled=cache)
 
 
@@ -119,18 +157,29 @@ def _run(config: ActivityConfig, windows: ActivityWindows) -> ActivityResults:
     features = {"classical": classical_features(windows.insole, contact_threshold=config.contact_threshold),
                 "classical_skeleton": skeleton_features(windows.pose)}
     folds = folds_of(config, windows.subject)
-    preds, timings = [], []
+    preds, timings, selection = [], [], []
     for strategy, x in features.items():
-        for f, test_subjects in enumerate(folds):
-            test = test_mask(windows.subject, test_subjects)
+        counts = tree_counts(config, selection_budget(config, DEEP_PEER[strategy]))
+        for f in range(len(folds)):
+            m = fold_masks(config, windows.subject, f)
             start = time.perf_counter()
-            forest = RandomForestClassifier(n_estimators=config.classical_trees,
-                                            random_state=config.train.seed + f, n_jobs=config.workers)
-            forest.fit(x[~test], windows.label[~test])
+            scores, forests = {}, {}  # (depth, trees) → validation balanced accuracy; depth → its largest forest
+            for depth in config.forest_depths:
+                forests[depth] = fit_forest(x[m.train], windows.label[m.train], trees=int(counts[-1]), depth=depth,
+                                            seed=config.train.seed + f, workers=config.workers)
+                for k, score in zip(counts, staged_scores(forests[depth], x[m.val], windows.label[m.val], counts)):
+                    scores[(depth, int(k))] = score
+            best = max(scores, key=lambda key: (scores[key], -list(scores).index(key)))  # ties: the first tried
+            forest = forests[best[0]]
+            forest.estimators_, forest.n_estimators = forest.estimators_[:best[1]], best[1]  # = the best[1]-tree forest
             seconds = time.perf_counter() - start
+            selection += [{"strategy": strategy, "fold": f, "max_depth": d or "unlimited", "trees": k,
+                           "validation subjects": " ".join(m.val_subjects), "validation accuracy (%)": v,
+                           "selected": (d, k) == best} for (d, k), v in scores.items()]
             preds.append(pd.DataFrame({"strategy": strategy, "alpha": np.nan, "distill_loss": "", "main": True,
-                                       "fold": f, "subject": windows.subject[test], "true": windows.label[test],
-                                       "pred": forest.predict(x[test])}))
+                                       "fold": f, "subject": windows.subject[m.test], "true": windows.label[m.test],
+                                       "pred": forest.predict(x[m.test])}))
             timings.append({"strategy": strategy, "alpha": None, "distill_loss": "", "fold": f,
-                            "n_train": int((~test).sum()), "n_test": int(test.sum()), "train_seconds": seconds})
-    return ActivityResults(pd.concat(preds, ignore_index=True)[PRED_COLUMNS], pd.DataFrame(timings), folds)
+                            "n_train": int(m.train.sum()), "n_test": int(m.test.sum()), "train_seconds": seconds})
+    return ActivityResults(pd.concat(preds, ignore_index=True)[PRED_COLUMNS], pd.DataFrame(timings), folds,
+                           pd.DataFrame(selection))

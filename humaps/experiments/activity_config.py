@@ -31,10 +31,13 @@ class ActivityConfig:
     alphas: tuple = (0.25, 0.5, 0.75)  # the sweep of section 7.2
     distill_losses: tuple = ("mse", "cosine", "kl")  # the losses compared in the sweep
     # --- classical baselines
-    classical_trees: int = 300  # RandomForest size
+    classical_trees: int = 300  # RandomForest size (the largest of the tree counts tried)
+    forest_depths: tuple = (0, 16, 8)  # max_depth values tried per fold (0 = unlimited)
     contact_threshold: float = 20.0  # N; a foot is in contact when its total force exceeds this
     # --- protocol and execution
     folds: str = "loso"  # "loso" or the number of subject folds, as a string ("4")
+    val_subjects: int = 4  # ours: of each fold's training subjects, held out to select epochs and options
+    pose_heading_grid: tuple = ("first", "keep")  # ours: pose-facing options tried per fold (skeleton, concat)
     workers: int = 2  # fold jobs run in parallel processes
 
     def __post_init__(self):
@@ -45,8 +48,11 @@ class ActivityConfig:
             raise ValueError(f"ActivityConfig alpha/alphas must lie in [0, 1], got {self.alpha}, {self.alphas}")
         for name in (self.distill_loss, *self.distill_losses):
             parse_distill_loss(name)
-        if self.workers < 1 or self.classical_trees < 1 or self.contact_threshold < 0:
-            raise ValueError("ActivityConfig needs workers >= 1, classical_trees >= 1, contact_threshold >= 0")
+        if self.workers < 1 or self.classical_trees < 1 or self.contact_threshold < 0 or self.val_subjects < 1:
+            raise ValueError("ActivityConfig needs workers >= 1, classical_trees >= 1, contact_threshold >= 0, "
+                             "val_subjects >= 1")
+        if not self.pose_heading_grid or not self.forest_depths or min(self.forest_depths) < 0:
+            raise ValueError("ActivityConfig needs a pose_heading_grid and forest_depths >= 0 (0 = unlimited)")
 
     def student_variants(self, sweep: bool = True) -> list[tuple[float, str]]:
         """(α, loss) of the main student first, then the rest of the sweep."""
@@ -63,8 +69,8 @@ _BOOK = dict(
 )
 
 PRESETS: dict[str, dict] = {
-    # the book's networks on 4 subjects × 1 trial, 2 folds: clearly above chance in seconds
-    "smoke": _BOOK | dict(epochs=80, classical_trees=30, folds="2", workers=1),
+    # the book's networks on 6 subjects × 1 trial, 2 folds (1 validation subject each): above chance in seconds
+    "smoke": _BOOK | dict(epochs=80, classical_trees=30, folds="2", val_subjects=1, workers=1),
     # the chapter (3 strategies + 9 students × 4 folds, forests) in ≈ 5 min on 2 cores; the windows are
     # averaged in time (insoles 100 → 10 Hz, poses 120 → 15 Hz): each LSTM sees 30 / 12 steps
     "book": _BOOK,

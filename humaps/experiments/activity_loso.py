@@ -1,19 +1,27 @@
-"""Subject-wise cross-validation of the section-7 strategies (Tables 7–8), on the shared runner.
+"""Subject-wise cross-validation of the section-7 strategies (Tables 7–8), on the shared runner, with
+nested selection.
 
-A job trains one strategy on every subject but its fold's and predicts the
-fold's windows (:func:`run_fold`). Seeds depend on the fold only, so a fold's
-``skeleton`` model *is* the teacher of that fold's ``student_teacher`` jobs:
-it is handed to them as soon as it is trained, not retrained. Jobs run through
-:func:`humaps.experiments.crossval.run_jobs` (cached per job, in parallel
-processes; results do not depend on the number of workers).
+A job trains one strategy, with one candidate setting, on the training subjects of its fold and
+predicts the fold's test windows (:func:`run_fold`). Each fold's training subjects are split once
+more: ``val_subjects`` of them (drawn from the training subjects alone) select what is chosen by
+looking at results — the epoch (early stopping on validation balanced accuracy) and, for the
+strategies that see poses, the pose-facing option (``pose_heading_grid``); the others train. A
+test subject's windows never reach training or selection (:func:`select`).
 
-Folds: ``config.folds == "loso"`` holds out one subject per fold (the paper's
-protocol); ``"k"`` uses k subject folds (:func:`humaps.data.splits.subject_folds`),
-so every subject is still tested exactly once.
+Seeds depend on the fold only, so a fold's selected ``skeleton`` model *is* the teacher of that
+fold's ``student_teacher`` jobs: it is handed to them once every skeleton candidate of the fold is
+trained and one is selected, not retrained. Jobs run through
+:func:`humaps.experiments.crossval.run_jobs` (cached per job, in parallel processes; results do
+not depend on the number of workers).
 
-Predictions come back as one tidy DataFrame, one row per (job, test window):
-strategy, alpha, distill_loss, main (the run Tables 7–8 use), fold, subject,
-true, pred. The table helpers below read it.
+Folds: ``config.folds == "loso"`` holds out one subject per fold (the paper's protocol); ``"k"``
+uses k subject folds (:func:`humaps.data.splits.subject_folds`), so every subject is still tested
+exactly once.
+
+Predictions come back as one tidy DataFrame, one row per (selected job, test window):
+strategy, alpha, distill_loss, main (the run Tables 7–8 use), fold, subject, true, pred. The table
+helpers below read it; :attr:`ActivityResults.selection` lists every candidate and what it scored
+on the validation subjects.
 """
 from __future__ import annotations
 
@@ -25,8 +33,9 @@ import pandas as pd
 from sklearn.metrics import f1_score
 
 from humaps.actions import ACTIONS, CATEGORIES, CLASS_NAMES
+from humaps.config import update
 from humaps.data.features import ActivityWindows
-from humaps.data.splits import subject_folds, test_mask
+from humaps.data.splits import subject_folds, test_mask, validation_subjects
 from humaps.experiments.activity_config import ActivityConfig
 from humaps.experiments.crossval import FoldResult, run_jobs
 from humaps.strategies import NAMES as STRATEGIES
@@ -44,20 +53,49 @@ def folds_of(config: ActivityConfig, subjects) -> list[tuple[str, ...]]:
 
 
 @dataclass(frozen=True)
+class FoldMasks:
+    """(N,) bool masks of the windows of one fold: training, validation, test; and their subjects."""
+
+    train: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+    test_subjects: tuple[str, ...]
+    val_subjects: tuple[str, ...]
+
+
+def fold_masks(config: ActivityConfig, subject: np.ndarray, fold: int) -> FoldMasks:
+    """The three-way subject split of ``fold``; the validation subjects come from its training subjects
+    alone (seeded by the fold), so test data cannot move them."""
+    test_subjects = folds_of(config, subject)[fold]
+    test = test_mask(subject, test_subjects)
+    if not test.any() or test.all():
+        raise ValueError(f"fold {fold}: test subjects {test_subjects} leave no test or no train windows")
+    val_subjects = validation_subjects(np.asarray(subject)[~test], config.val_subjects,
+                                       seed=config.train.seed * 1000 + fold)
+    val = test_mask(subject, val_subjects)
+    return FoldMasks(~test & ~val, val, test, tuple(test_subjects), val_subjects)
+
+
+@dataclass(frozen=True)
 class ActivityJob:
-    """One strategy on one fold; ``alpha``/``distill_loss``/``teacher`` for student_teacher only."""
+    """One strategy on one fold with one candidate ``pose_heading`` (None: the config's);
+    ``alpha``/``distill_loss``/``teacher`` for student_teacher only."""
 
     config: ActivityConfig
     strategy: str
     fold: int
     alpha: float | None = None
     distill_loss: str | None = None
-    teacher: TrainedActivityModel | None = field(default=None, repr=False, compare=False)  # = the fold's skeleton job
+    pose_heading: str | None = None
+    teacher: TrainedActivityModel | None = field(default=None, repr=False, compare=False)  # the fold's selected skeleton
 
     @property
     def seed(self) -> int:
         """One seed per fold, shared by all strategies of the fold (so the teacher is the skeleton model)."""
         return self.config.train.seed * 1000 + self.fold
+
+    def trained_config(self) -> ActivityConfig:
+        return self.config if self.pose_heading is None else update(self.config, pose_heading=self.pose_heading)
 
 
 @dataclass
@@ -65,28 +103,31 @@ class ActivityFold(FoldResult):
     subject: np.ndarray = None  # (n_test,) str
     true: np.ndarray = None  # (n_test,) int
     pred: np.ndarray = None  # (n_test,) int
+    val_subjects: tuple[str, ...] = ()
+    val_accuracy: float = float("nan")  # validation balanced accuracy (%) of the kept epoch
+    best_epoch: int = 0
     model: TrainedActivityModel | None = None  # kept for skeleton jobs (the teachers)
 
 
 def run_fold(job: ActivityJob, windows: ActivityWindows) -> ActivityFold:
-    """Train ``job.strategy`` on the other subjects, predict the test subjects' windows."""
-    cfg = job.config
-    fold_subjects = folds_of(cfg, windows.subject)[job.fold]
-    test = test_mask(windows.subject, fold_subjects)
-    if not test.any() or test.all():
-        raise ValueError(f"fold {job.fold}: test subjects {fold_subjects} leave no test or no train windows")
-    train = ~test
+    """Train ``job.strategy`` on the fold's training subjects (early stopping on its validation
+    subjects), predict the test subjects' windows."""
+    cfg = job.trained_config()
+    m = fold_masks(cfg, windows.subject, job.fold)
     start = time.perf_counter()
-    model = fit_strategy(job.strategy, insole=windows.insole[train], pose=windows.pose[train],
-                         labels=windows.label[train], model_cfg=cfg.model, train_cfg=cfg.train, seed=job.seed,
-                         alpha=job.alpha, distill_loss=job.distill_loss, teacher=job.teacher)
+    valid = {"insole": windows.insole[m.val], "pose": windows.pose[m.val], "labels": windows.label[m.val]}
+    model = fit_strategy(job.strategy, insole=windows.insole[m.train], pose=windows.pose[m.train],
+                         labels=windows.label[m.train], model_cfg=cfg.model, train_cfg=cfg.train, seed=job.seed,
+                         alpha=job.alpha, distill_loss=job.distill_loss, teacher=job.teacher, valid=valid)
     seconds = time.perf_counter() - start
     uses_pose = get_strategy(job.strategy).needs_poses_at_inference
-    pred = model.predict(windows.insole[test], windows.pose[test] if uses_pose else None)
-    return ActivityFold(job=ActivityJob(cfg, job.strategy, job.fold, job.alpha, job.distill_loss),
-                        test_subjects=tuple(fold_subjects), n_train=int(train.sum()), n_test=int(test.sum()),
-                        train_seconds=seconds, subject=np.asarray(windows.subject)[test],
-                        true=np.asarray(windows.label)[test], pred=pred,
+    pred = model.predict(windows.insole[m.test], windows.pose[m.test] if uses_pose else None)
+    return ActivityFold(job=ActivityJob(job.config, job.strategy, job.fold, job.alpha, job.distill_loss,
+                                        job.pose_heading),
+                        test_subjects=m.test_subjects, n_train=int(m.train.sum()), n_test=int(m.test.sum()),
+                        train_seconds=seconds, subject=np.asarray(windows.subject)[m.test],
+                        true=np.asarray(windows.label)[m.test], pred=pred, val_subjects=m.val_subjects,
+                        val_accuracy=model.val_accuracy, best_epoch=model.best_epoch,
                         model=model if job.strategy == "skeleton" else None)
 
 
@@ -94,31 +135,67 @@ def run_fold(job: ActivityJob, windows: ActivityWindows) -> ActivityFold:
 
 @dataclass
 class ActivityResults:
-    predictions: pd.DataFrame  # PRED_COLUMNS, one row per (job, test window)
+    predictions: pd.DataFrame  # PRED_COLUMNS, one row per (selected job, test window)
     timings: pd.DataFrame  # strategy, alpha, distill_loss, fold, n_train, n_test, train_seconds
     folds: list[tuple[str, ...]]
+    selection: pd.DataFrame = field(default_factory=pd.DataFrame)  # every candidate: what it scored, if selected
+
+
+def _group(job: ActivityJob) -> tuple:
+    """The jobs that compete in one selection: same strategy, fold and student setting."""
+    return job.strategy, job.fold, job.alpha, job.distill_loss
+
+
+def select(results: list[ActivityFold], grid: tuple) -> tuple[list[ActivityFold], pd.DataFrame]:
+    """Per (strategy, fold, student setting), the candidate with the best validation balanced accuracy
+    (ties: the first of ``grid``); returns the selected results and a table of every candidate."""
+    order = {h: i for i, h in enumerate(grid)}
+    groups: dict[tuple, list[ActivityFold]] = {}
+    for r in sorted(results, key=lambda r: order.get(r.job.pose_heading, -1)):
+        groups.setdefault(_group(r.job), []).append(r)
+    chosen, rows = [], []
+    for key, cands in groups.items():
+        best = max(range(len(cands)), key=lambda i: (cands[i].val_accuracy, -i))
+        chosen.append(cands[best])
+        rows += [{"strategy": c.job.strategy, "fold": c.job.fold, "alpha": c.job.alpha,
+                  "distill_loss": c.job.distill_loss or "", "pose_heading": c.job.pose_heading or "",
+                  "validation subjects": " ".join(c.val_subjects), "validation accuracy (%)": c.val_accuracy,
+                  "best epoch": c.best_epoch, "selected": i == best} for i, c in enumerate(cands)]
+    return chosen, pd.DataFrame(rows)
 
 
 def run_strategies(config: ActivityConfig, windows: ActivityWindows, *, strategies=STRATEGIES, sweep: bool = True,
                    cache: bool = True, progress: bool = False) -> ActivityResults:
-    """Every strategy on every fold (+ the α × distillation-loss sweep of the student), each job cached."""
+    """Every strategy on every fold (+ the α × distillation-loss sweep of the student), each job cached,
+    each fold's settings selected on its validation subjects."""
     unknown = set(strategies) - set(STRATEGIES)
     if unknown:
         raise ValueError(f"unknown strategies {sorted(unknown)}; expected among {STRATEGIES}")
     folds = folds_of(config, windows.subject)
     first = [s for s in ("insoles", "skeleton", "concat")
              if s in strategies or (s == "skeleton" and "student_teacher" in strategies)]
-    jobs = [ActivityJob(config, s, f) for s in first for f in range(len(folds))]
+    headings = lambda s: config.pose_heading_grid if get_strategy(s).modality != "insole" else (None,)
+    jobs = [ActivityJob(config, s, f, pose_heading=h) for s in first for f in range(len(folds)) for h in headings(s)]
     students = config.student_variants(sweep) if "student_teacher" in strategies else []
+    teachers: dict[int, list[ActivityFold]] = {}
 
     def follow(result: ActivityFold) -> list[ActivityJob]:
+        """Once every skeleton candidate of a fold is trained, the selected one teaches the fold's students."""
         if result.job.strategy != "skeleton":
             return []
-        return [ActivityJob(config, "student_teacher", result.job.fold, a, loss, result.model) for a, loss in students]
+        teachers.setdefault(result.job.fold, []).append(result)
+        if len(teachers[result.job.fold]) < len(config.pose_heading_grid):
+            return []
+        (teacher,), _ = select(teachers[result.job.fold], config.pose_heading_grid)
+        return [ActivityJob(config, "student_teacher", teacher.job.fold, a, loss, teacher.job.pose_heading, teacher.model)
+                for a, loss in students]
 
     results = run_jobs(run_fold, jobs, windows, name="activity_fold", workers=config.workers,
                        threads=config.train.threads, cache=cache, follow=follow, progress=progress)
-    return collect_results(config, [r for r in results if r.job.strategy in strategies], folds)
+    chosen, selection = select(results, config.pose_heading_grid)
+    out = collect_results(config, [r for r in chosen if r.job.strategy in strategies], folds)
+    out.selection = selection[selection["strategy"].isin(strategies)].reset_index(drop=True)
+    return out
 
 
 def collect_results(config: ActivityConfig, results: list[ActivityFold], folds) -> ActivityResults:

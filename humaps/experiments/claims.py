@@ -1,10 +1,14 @@
-"""The eleven claims of sections 6.7–7 in one ledger: the paper's evidence, its own verdict, and this run's.
+"""The eleven claims of sections 6.7–7: each stated once, decided on the paper's tables and on this run.
 
-Every verdict is computed — on the paper's transcribed tables, or on this run's
-cross-validation results — by the same functions the chapters display
-(:mod:`~humaps.experiments.pose_report`, :mod:`~humaps.experiments.activity_report`).
-Pose claims get one verdict per frame (heading-normalised, the paper's); activity
-claims do not depend on the pose frame.
+A :class:`Claim` holds the paper's wording (in short), where the paper supports it, the chapter that
+computes it, its section and what its effect measures. Its decisions come from one rule
+(:mod:`humaps.verdicts`): the effect, signed so that > 0 is the claim, with a 95 % interval over the
+units sampled (this run: the test subjects; the paper: the classes or subjects its tables print, or
+a Welch interval over the 4 folds behind a mean ± sd), a practical threshold and Holm's correction
+over the claims of a section decided together. Both columns compare the same things.
+
+Pose claims are decided in both frames (heading-normalised, the paper's); their family on this run
+is C1–C5 in both frames (10 decisions). Activity claims do not depend on the frame (C6–C11).
 """
 from __future__ import annotations
 
@@ -16,142 +20,165 @@ import pandas as pd
 from humaps import paper
 from humaps.experiments import activity_report as ar
 from humaps.experiments import pose_report as pr
-from humaps.experiments.activity_loso import sweep_table, table7
 from humaps.experiments.pose_cv import PoseCV
 from humaps.experiments.pose_frames import FRAMES
-from humaps.report import Verdict, not_distinguishable
+from humaps.verdicts import Effect, Verdict, decide_family
 
 
 @dataclass(frozen=True)
 class Claim:
     id: str
-    text: str  # the claim, in short
+    text: str  # the claim, in short: the one place it is worded
     evidence: str  # where the paper supports it
-    chapter: str  # the chapter (notebook name) that computes it
+    chapter: str  # the notebook that computes it
+    section: str  # "pose" or "activity": the family it is decided with
+    effect: str  # what a positive effect means
+
+    def link(self) -> str:
+        return f'<a href="{self.chapter}.html">{self.id}</a> {html.escape(self.text)}'
 
 
 CLAIMS: tuple[Claim, ...] = (
     Claim("C1", "Upper-body joints are estimated more accurately than lower-body joints", "Table 4, §6.7",
-          "pose_per_joint"),
-    Claim("C2", "The MPJAE loss lowers the MPJAE", "Table 5, §6.8.1", "pose_ablations"),
-    Claim("C3", "The MPJAE loss also lowers the MPJPE", "Table 5, §6.8.1", "pose_ablations"),
-    Claim("C4", "The MPJAE loss makes results vary less across folds", "Table 5, §6.8.1", "pose_ablations"),
+          "pose_per_joint", "pose", "lower-body minus upper-body MPJPE (cm)"),
+    Claim("C2", "The MPJAE loss lowers the MPJAE", "Table 5, §6.8.1", "pose_ablations", "pose",
+          "MPJAE without minus with the loss (°)"),
+    Claim("C3", "The MPJAE loss also lowers the MPJPE", "Table 5, §6.8.1", "pose_ablations", "pose",
+          "MPJPE without minus with the loss (cm)"),
+    Claim("C4", "The MPJAE loss makes results vary less", "Table 5, §6.8.1", "pose_ablations", "pose",
+          "sd of the MPJPE without ÷ with the loss, − 1 (over subjects on this run, over folds in the paper)"),
     Claim("C5", "PressNet/AccelNet cycle losses make a model with a pose encoder worse (MPJPE)", "Table 6, §6.8.2",
-          "pose_ablations"),
+          "pose_ablations", "pose", "MPJPE with minus without the cycle networks (cm)"),
     Claim("C6", "Concatenating MoCap and insole features is best in most classes", "Table 7, §7.1",
-          "activity_strategies"),
-    Claim("C7", "With insoles alone, locomotion is recognised best", "Table 7, §7.1", "activity_strategies"),
+          "activity_strategies", "activity", "share of classes where concatenation is best or tied, − 50 (points)"),
+    Claim("C7", "With insoles alone, locomotion is recognised best", "Table 7, §7.1", "activity_strategies",
+          "activity", "insoles-only accuracy of Locomotion minus the best other category (points)"),
     Claim("C8", "With insoles alone, upper-body and no-contact actions are recognised worst", "Table 7, §7.1",
-          "activity_strategies"),
-    Claim("C9", "Student-teacher distillation beats insoles-only training", "Table 7, §7.1", "activity_strategies"),
-    Claim("C10", "α = 0.5 is the best distillation weight", "text of §7.2 (no table)", "activity_distillation"),
-    Claim("C11", "The benefits generalise across subjects", "Table 8, §7.1", "activity_strategies"),
+          "activity_strategies", "activity", "insoles-only accuracy of the other actions minus those (points)"),
+    Claim("C9", "Student-teacher distillation beats insoles-only training", "Table 7, §7.1", "activity_strategies",
+          "activity", "student-teacher minus insoles-only accuracy (points)"),
+    Claim("C10", "α = 0.5 is the best distillation weight", "text of §7.2 (no table)", "activity_distillation",
+          "activity", "student accuracy at α = 0.5 minus the best other α (points)"),
+    Claim("C11", "The benefit of training with MoCap (student-teacher) over insoles alone generalises across "
+          "subjects", "Table 8, §7.1", "activity_strategies", "activity",
+          "per-subject student-teacher minus insoles-only accuracy, Table 8's reading (points)"),
 )
 BY_ID = {c.id: c for c in CLAIMS}
+POSE = tuple(c.id for c in CLAIMS if c.section == "pose")
+ACTIVITY = tuple(c.id for c in CLAIMS if c.section == "activity")
 
 
-def _all(claim: str, verdicts: list[Verdict]) -> Verdict:
-    """One verdict for a claim made of several (e.g. for MPJPE and MPJAE, or for each loss)."""
-    statuses = {v.status for v in verdicts}
-    evidence = "; ".join(v.evidence for v in verdicts)
-    if len(statuses) == 1:
-        return Verdict(claim, statuses.pop(), evidence)
-    return not_distinguishable(claim, evidence + " (the parts disagree)")
+def _decide(effects: dict, family: str) -> dict:
+    return decide_family({key: (BY_ID[key[0] if isinstance(key, tuple) else key].text, e)
+                          for key, e in effects.items()}, family=family)
 
 
-def pose_verdicts(full: PoseCV, no_mpjae: PoseCV, no_cycle: PoseCV, frame: str) -> dict[str, Verdict]:
-    """C1–C5 on this run, in ``frame``."""
-    c2, c3, c4 = pr.mpjae_ablation(full, no_mpjae, frame)
-    return {"C1": pr.upper_vs_lower(full, frame), "C2": c2, "C3": c3, "C4": c4,
-            "C5": pr.cycle_ablation(full, no_cycle, frame)[0]}  # the paper's evidence is the MPJPE
+def decide_pose(full: PoseCV, no_mpjae: PoseCV, no_cycle: PoseCV) -> dict[str, dict[str, Verdict]]:
+    """C1–C5 on this run: {frame: {claim id: verdict}}, Holm over the claims of both frames."""
+    effects = {(cid, frame): e for frame in FRAMES
+               for cid, e in pr.run_effects(full, no_mpjae, no_cycle, frame).items()}
+    decided = _decide(effects, "section 6 on this run (C1–C5 in both frames)")
+    return {frame: {cid: decided[(cid, frame)] for cid in POSE} for frame in FRAMES}
 
 
-def paper_pose_verdicts() -> dict[str, Verdict]:
-    """C1–C5 on the paper's Tables 4–6."""
-    c2, c3, c4 = pr.paper_mpjae_ablation(paper.load_table(5).set_index("mpjae_loss"))
-    return {"C1": pr.paper_upper_vs_lower(paper.load_table(4).set_index("body_part")), "C2": c2, "C3": c3,
-            "C4": c4, "C5": pr.paper_cycle_ablation(paper.load_table(6).set_index("cycle_networks"))[0]}
+def decide_activity(preds: pd.DataFrame, *, distill_loss: str) -> dict[str, Verdict]:
+    """C6–C11 on this run's predictions (the student's sweep for C10), Holm over them."""
+    return _decide(ar.run_effects(preds, distill_loss=distill_loss), "section 7 on this run")
 
 
-def activity_verdicts(preds: pd.DataFrame) -> dict[str, Verdict]:
-    """C6–C11 on this run's predictions (the main runs and the student's sweep)."""
-    t7 = table7(preds)
-    c7, c8 = ar.insoles_by_category(t7)
-    return {"C6": ar.concat_best(t7), "C7": c7, "C8": c8, "C9": ar.student_beats_insoles_by_fold(preds),
-            "C10": _all(BY_ID["C10"].text, ar.alpha_half_best(sweep_table(preds, by_fold=True))),
-            "C11": ar.benefit_across_subjects(preds)}
-
-
-def paper_activity_verdicts() -> dict[str, Verdict | None]:
-    """C6–C11 on the paper's Tables 7–8 (C10 has no table to decide it)."""
-    t7 = paper.load_table(7)
-    c7, c8 = ar.insoles_by_category(t7)
-    return {"C6": ar.concat_best(t7), "C7": c7, "C8": c8, "C9": ar.student_beats_insoles(t7), "C10": None,
-            "C11": ar.paper_benefit_across_subjects(paper.load_table(8))}
+def decide_paper() -> dict[str, Verdict]:
+    """C1–C11 on the paper's Tables 4–8 (C10 has no table), Holm within each section."""
+    t = paper.load_table
+    pose = pr.paper_effects(t(4).set_index("body_part"), t(5).set_index("mpjae_loss"), t(6).set_index("cycle_networks"))
+    activity = ar.paper_effects(t(7), t(8))
+    return _decide(pose, "section 6 on the paper's tables") | _decide(activity, "section 7 on the paper's tables")
 
 
 @dataclass
 class Ledger:
     """Claims × (the paper's verdict, this run's verdict per frame); renders as ``<table class="claims">``."""
 
-    paper: dict[str, Verdict | None]
+    paper: dict[str, Verdict]
     ours: dict[str, dict[str, Verdict]]  # claim id → {frame or "any": verdict}
-    detail: bool = True  # with evidence (the closing chapter) or compact (the landing page)
+    detail: bool = True  # with evidence (the ledger chapter) or compact (the landing page)
+
+    def _ours(self, cid: str, frame: str) -> Verdict | None:
+        mine = self.ours.get(cid, {})
+        return mine.get(frame, mine.get("any"))
 
     def table(self) -> pd.DataFrame:
         """The ledger as text: one row per claim, statuses only (what nbval compares)."""
         rows = []
         for c in CLAIMS:
-            p, ours = self.paper.get(c.id), self.ours.get(c.id, {})
+            p = self.paper.get(c.id)
             rows.append({"claim": f"{c.id} {c.text}", "paper's evidence": c.evidence,
-                         "paper's tables": p.status if p else "no table",
-                         **{f"this run, {FRAMES[f]}": ours[f].status if f in ours else ours["any"].status
-                            if "any" in ours else "not run" for f in FRAMES}})
+                         "paper's tables": "no table" if p is None or p.effect is None else p.status,
+                         **{f"this run, {FRAMES[f]}": v.status if (v := self._ours(c.id, f)) else "not run"
+                            for f in FRAMES}})
         return pd.DataFrame(rows).set_index("claim")
 
     def paper_table(self) -> pd.DataFrame:
         """The claims with the paper's evidence and the verdicts of the paper's own tables."""
         return self.table()[["paper's evidence", "paper's tables"]]
 
+    def summary(self) -> dict[str, dict]:
+        """{"claims.C1": {verdict, effect, ci_low, ci_high, threshold, n_units, …, paper_verdict}, …}: this
+        run's heading-normalised verdict (the frame the insoles can explain), the paper frame's beside it."""
+        out = {}
+        for c in CLAIMS:
+            ours, p = self._ours(c.id, "heading"), self.paper.get(c.id)
+            if ours is None:
+                continue
+            row = ours.summary() | {"effect_measures": c.effect,
+                                    "paper_verdict": None if p is None or p.effect is None else p.status}
+            if c.id in self.ours and "paper" in self.ours[c.id]:
+                row["paper_frame"] = self.ours[c.id]["paper"].summary()
+            out[f"claims.{c.id}"] = row
+        return out
+
     def __repr__(self) -> str:
         return self.table().to_string()
 
     def _cell(self, v: Verdict | None, missing: str) -> str:
-        if v is None:
+        if v is None or (v.effect is None and missing == "no table"):
             return f'<span class="verdict">{missing}</span>'
+        e = v.effect
+        numbers = "" if e is None else (f'<br><span class="claims-effect">{e.value:+.2f} '
+                                        f'[{e.ci_low:+.2f}, {e.ci_high:+.2f}], threshold {e.threshold:g}</span>')
         if not self.detail:
-            return v.badge()
-        return f'{v.badge()}<br><span class="claims-evidence">{html.escape(v.evidence)}</span>'
+            return v.badge() + numbers
+        return f'{v.badge()}{numbers}<br><span class="claims-evidence">{html.escape(v.evidence)}</span>'
 
     def _repr_html_(self) -> str:
         head = ["claim", "evidence", "verdict on the paper's tables"] + [f"this run, {FRAMES[f]}" for f in FRAMES]
         rows = []
         for c in CLAIMS:
+            cells = [c.link() + f'<br><span class="claims-effect">effect: {html.escape(c.effect)}</span>',
+                     html.escape(c.evidence), self._cell(self.paper.get(c.id), "no table")]
             ours = self.ours.get(c.id, {})
-            link = f'<a href="{c.chapter}.html">{c.id}</a> {html.escape(c.text)}'
-            cells = [link, html.escape(c.evidence), self._cell(self.paper.get(c.id), "no table")]
             if "any" in ours:  # one verdict for both frames
-                cells.append(f'<td colspan="{len(FRAMES)}">{self._cell(ours["any"], "not run")}</td>')
-                rows.append("".join(f"<td>{x}</td>" for x in cells[:-1]) + cells[-1])
+                row = "".join(f"<td>{x}</td>" for x in cells)
+                row += f'<td colspan="{len(FRAMES)}">{self._cell(ours["any"], "not run")}</td>'
             else:
-                cells += [self._cell(ours.get(f), "not run") for f in FRAMES]
-                rows.append("".join(f"<td>{x}</td>" for x in cells))
+                row = "".join(f"<td>{x}</td>" for x in cells + [self._cell(ours.get(f), "not run") for f in FRAMES])
+            rows.append(row)
         header = "".join(f"<th>{h}</th>" for h in head)
         body = "".join(f"<tr>{r}</tr>" for r in rows)
         return f'<table class="claims"><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def ledger(pose: dict[str, PoseCV] | None, activity_preds: pd.DataFrame | None, *, detail: bool = True) -> Ledger:
+def ledger(pose: dict[str, PoseCV] | None, activity_preds: pd.DataFrame | None, *, distill_loss: str = "mse",
+           detail: bool = True) -> Ledger:
     """The ledger from this run's pose CVs ({"full", "no_mpjae", "no_cycle"}) and activity predictions."""
     ours: dict[str, dict[str, Verdict]] = {}
     if pose is not None:
-        for frame in FRAMES:
-            for cid, v in pose_verdicts(pose["full"], pose["no_mpjae"], pose["no_cycle"], frame).items():
+        for frame, verdicts in decide_pose(pose["full"], pose["no_mpjae"], pose["no_cycle"]).items():
+            for cid, v in verdicts.items():
                 ours.setdefault(cid, {})[frame] = v
     if activity_preds is not None:
-        for cid, v in activity_verdicts(activity_preds).items():
+        for cid, v in decide_activity(activity_preds, distill_loss=distill_loss).items():
             ours[cid] = {"any": v}
-    return Ledger(paper=paper_pose_verdicts() | paper_activity_verdicts(), ours=ours, detail=detail)
+    return Ledger(paper=decide_paper(), ours=ours, detail=detail)
 
 
 def for_run(run, *, detail: bool = True) -> tuple[Ledger, dict]:
@@ -178,5 +205,9 @@ def for_run(run, *, detail: bool = True) -> tuple[Ledger, dict]:
     results = run_strategies(act_run["activity"], windows)
     preds = pd.concat([results.predictions, run_classical(act_run["activity"], windows).predictions],
                       ignore_index=True)
-    return ledger(pose, preds, detail=detail), {"pose": pose, "baselines": run_baselines(pose_run["pose"], data),
-                                                 "activity": preds}
+    return (ledger(pose, preds, distill_loss=act_run["activity"].distill_loss, detail=detail),
+            {"pose": pose, "baselines": run_baselines(pose_run["pose"], data), "activity": preds})
+
+
+__all__ = ["ACTIVITY", "BY_ID", "CLAIMS", "Claim", "Effect", "Ledger", "POSE", "decide_activity", "decide_paper",
+           "decide_pose", "for_run", "ledger"]

@@ -1,31 +1,41 @@
 """What the architecture buys: trivial references on exactly the folds of :mod:`~humaps.experiments.pose_cv`.
 
-- ``mean_pose``: the training folds' mean pose in every frame (ignores its input);
+- ``mean_pose``: the training subjects' mean pose in every frame (ignores its input);
 - ``ridge``: ridge regression from windowed insole features to the 72 joint coordinates.
   Each frame is described by the z-scored P (32) and A (18) at the frame and at the
   offsets ``ridge_lags_s`` around it (clamped at the window's edges), so the model sees
-  ±0.5 s of context; fitted on (a stride of) the training frames;
+  ±0.5 s of context; fitted on (a stride of) the training frames. Its penalty is selected
+  like the model's settings: on the fold's validation subjects, from as many candidates
+  (:data:`RIDGE_ALPHAS`) as the model scores there (its MPJAE weights × epochs);
 - ``true_pose``: the true heading-frame pose itself. In the heading frame it scores 0;
   in the paper's frame it measures the *floor* — the error left by having to guess the
   heading (:mod:`~humaps.experiments.pose_frames`).
 
-Like the models, every baseline predicts in the heading-normalised frame and reaches the
-paper's frame through the same heading guess.
+Every baseline is fitted on the same training subjects as the model (the validation subjects
+only select), predicts in the heading-normalised frame and reaches the paper's frame through
+the same heading guess.
 """
 from __future__ import annotations
 
 import numpy as np
-from sklearn.linear_model import Ridge
 
 from humaps.data.features import PoseSequences
 from humaps.experiments.crossval import run_jobs
 from humaps.experiments.pose_config import PoseConfig
-from humaps.experiments.pose_cv import PoseCV, PoseFold, PoseJob, fold_split, score
+from humaps.experiments.pose_cv import PoseCV, PoseFold, PoseJob, fold_split, score, score_subjects
 from humaps.experiments.pose_frames import HeadingGuess
+from humaps.skeleton import REPORTED, indices
 from humaps.training.pose import InputStats, fit_statistics
 
 BASELINES = ("mean_pose", "ridge", "true_pose")
 MAX_RIDGE_ROWS = 60_000  # training frames used to fit the ridge (memory of a small CPU)
+
+
+def ridge_alphas(config: PoseConfig) -> np.ndarray:
+    """The ridge penalties tried per fold: log-spaced, as many as the model's scored settings
+    (MPJAE weights × epochs), so both get the same selection budget."""
+    n = max(1, len(config.w_mpjae_grid)) * config.train.epochs
+    return np.logspace(-2, 5, n)
 
 
 def windowed_features(P: np.ndarray, A: np.ndarray, stats: InputStats, lags: np.ndarray) -> np.ndarray:
@@ -36,32 +46,66 @@ def windowed_features(P: np.ndarray, A: np.ndarray, stats: InputStats, lags: np.
     return np.concatenate(cols, axis=-1).astype(np.float32)
 
 
-def predict_baseline(name: str, config: PoseConfig, train: PoseSequences, test: PoseSequences) -> np.ndarray:
-    """(n_test, T, 24, 3) heading-frame predictions of baseline ``name`` fitted on ``train``."""
-    N, T = test.P.shape[:2]
-    if name == "true_pose":
-        return test.J.copy()
+class RidgePath:
+    """Ridge regression for many penalties at once: one SVD of the centred training features.
+
+    coef(α) = V diag(s / (s² + α)) Uᵀ y — the closed form scikit-learn's Ridge solves for one α
+    (same intercept handling: features and targets centred on the training means).
+    """
+
+    def __init__(self, x: np.ndarray, y: np.ndarray):
+        x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+        self.x_mean, self.y_mean = x.mean(0), y.mean(0)
+        u, self.s, self.vt = np.linalg.svd(x - self.x_mean, full_matrices=False)
+        self.uty = u.T @ (y - self.y_mean)  # (k, targets)
+
+    def coef(self, alpha: float) -> np.ndarray:
+        """(features, targets) weights for penalty ``alpha``."""
+        return self.vt.T @ ((self.s / (self.s ** 2 + alpha))[:, None] * self.uty)
+
+    def predict(self, x: np.ndarray, alpha: float) -> np.ndarray:
+        return (np.asarray(x, np.float64) - self.x_mean) @ self.coef(alpha) + self.y_mean
+
+
+def _ridge(config: PoseConfig, train: PoseSequences, val: PoseSequences, test: PoseSequences
+           ) -> tuple[np.ndarray, dict, float]:
+    """Test predictions (N,T,24,3) of the ridge whose penalty scored best on ``val``; its setting, its
+    validation MPJPE (cm, the 16 reported joints)."""
     stats = fit_statistics(train)
-    if name == "mean_pose":
-        return np.broadcast_to(stats.joint_mean, (N, T, 24, 3)).copy()
-    if name == "ridge":
-        lags = np.round(np.asarray(config.ridge_lags_s) * config.fs_hz).astype(int)
-        x_train = windowed_features(train.P, train.A, stats, lags).reshape(-1, 50 * len(lags))
-        y_train = (train.J - stats.joint_mean).reshape(-1, 72)
-        step = max(1, len(x_train) // MAX_RIDGE_ROWS)
-        ridge = Ridge(alpha=config.ridge_alpha).fit(x_train[::step], y_train[::step])
-        x_test = windowed_features(test.P, test.A, stats, lags).reshape(-1, 50 * len(lags))
-        return ridge.predict(x_test).reshape(N, T, 24, 3).astype(np.float32) + stats.joint_mean
-    raise ValueError(f"unknown baseline {name!r}; expected one of {BASELINES}")
+    lags = np.round(np.asarray(config.ridge_lags_s) * config.fs_hz).astype(int)
+    feats = lambda d: windowed_features(d.P, d.A, stats, lags).reshape(-1, 50 * len(lags))
+    x_train, y_train = feats(train), (train.J - stats.joint_mean).reshape(-1, 72)
+    step = max(1, len(x_train) // MAX_RIDGE_ROWS)
+    path = RidgePath(x_train[::step], y_train[::step])
+    x_val, reported = feats(val), indices(REPORTED)
+    scores = []
+    for alpha in ridge_alphas(config):
+        pred = path.predict(x_val, alpha).reshape(*val.J.shape) + stats.joint_mean
+        scores.append(float(np.linalg.norm(pred - val.J, axis=-1)[..., reported].mean() * 100))
+    best = int(np.argmin(scores))
+    alpha = float(ridge_alphas(config)[best])
+    pred = path.predict(feats(test), alpha).reshape(*test.J.shape).astype(np.float32) + stats.joint_mean
+    return pred, {"ridge_alpha": alpha}, scores[best]
 
 
 def baseline_fold(job: PoseJob, data: PoseSequences) -> PoseFold:
-    """Fit baseline ``job.variant`` on the other folds and score it on this fold's subjects."""
-    train_idx, test_idx, subjects = fold_split(job.config, data, job.fold)
-    train, test = data.take(train_idx), data.take(test_idx)
-    pred = predict_baseline(job.variant, job.config, train, test)
-    return PoseFold(job=job, test_subjects=tuple(subjects), n_train=len(train_idx), n_test=len(test_idx),
-                    train_seconds=0.0, tables=score(pred, test, HeadingGuess.fit(train.yaw)))
+    """Fit baseline ``job.variant`` on the fold's training subjects (selecting on its validation
+    subjects where it has a setting) and score it on the fold's test subjects."""
+    split = fold_split(job.config, data, job.fold)
+    train, val, test = data.take(split.train), data.take(split.val), data.take(split.test)
+    setting, val_score = {}, float("nan")
+    if job.variant == "true_pose":
+        pred = test.J.copy()
+    elif job.variant == "mean_pose":
+        pred = np.broadcast_to(fit_statistics(train).joint_mean, test.J.shape).copy()
+    elif job.variant == "ridge":
+        pred, setting, val_score = _ridge(job.config, train, val, test)
+    else:
+        raise ValueError(f"unknown baseline {job.variant!r}; expected one of {BASELINES}")
+    guess = HeadingGuess.fit(train.yaw)
+    return PoseFold(job=job, test_subjects=tuple(split.test_subjects), n_train=len(train), n_test=len(test),
+                    train_seconds=0.0, tables=score(pred, test, guess), per_subject=score_subjects(pred, test, guess),
+                    val_subjects=split.val_subjects, val_mpjpe_cm=val_score, setting=setting)
 
 
 def run_baselines(config: PoseConfig, data: PoseSequences, *, cache: bool = True) -> dict[str, PoseCV]:
@@ -69,6 +113,7 @@ def run_baselines(config: PoseConfig, data: PoseSequences, *, cache: bool = True
     out = {}
     for name in BASELINES:
         jobs = [PoseJob(config, name, k) for k in range(config.n_folds)]
-        folds = run_jobs(baseline_fold, jobs, data, name="pose_baseline", cache=cache)
-        out[name] = PoseCV(name, sorted(folds, key=lambda f: f.job.fold))
+        folds = sorted(run_jobs(baseline_fold, jobs, data, name="pose_baseline", cache=cache),
+                       key=lambda f: f.job.fold)
+        out[name] = PoseCV(name, folds)
     return out

@@ -29,18 +29,23 @@ class PoseConfig:
     stride_s: float = 0.5  # hop between training windows
     max_train_windows: int = 0  # 0 = all; smaller profiles subsample (seeded) to fit a CPU
     max_test_windows: int = 0
+    val_windows: int = 0  # validation windows scored after every epoch (0 = all; seeded subsample)
     # --- protocol
     n_folds: int = 4  # paper: ± across folds
+    val_subjects: int = 4  # ours: of each fold's training subjects, held out to select the settings below
+    w_mpjae_grid: tuple = (0.3, 1.0)  # ours: MPJAE loss weights tried per fold (() = w_mpjae as given)
     workers: int = 1  # fold processes (each with `threads` torch threads)
     # --- baselines and figures
-    ridge_alpha: float = 10.0
     ridge_lags_s: tuple = (-0.5, -0.25, 0.0, 0.25, 0.5)  # context frames of the ridge features
     plot_windows: int = 16  # test windows per fold kept with their predictions for figures
-    curve_windows: int = 0  # test windows scored after every epoch for the learning curve (0 = all)
 
     def __post_init__(self):
-        if self.n_folds < 2:
-            raise ValueError(f"PoseConfig.n_folds must be >= 2, got {self.n_folds}")
+        if self.n_folds < 2 or self.val_subjects < 1:
+            raise ValueError(f"PoseConfig needs n_folds >= 2 and val_subjects >= 1, got {self.n_folds}, "
+                             f"{self.val_subjects}")
+        if any(w <= 0 for w in self.w_mpjae_grid):
+            raise ValueError(f"PoseConfig.w_mpjae_grid holds MPJAE weights > 0 (the ablation is w = 0), "
+                             f"got {self.w_mpjae_grid}")
         if self.window_s <= 0 or self.fs_hz <= 0 or self.stride_s <= 0:
             raise ValueError(f"PoseConfig window_s, fs_hz, stride_s must be > 0, got "
                              f"{self.window_s}, {self.fs_hz}, {self.stride_s}")
@@ -57,21 +62,21 @@ class PoseConfig:
 
 
 PRESETS: dict[str, dict] = {
-    # seconds on a CPU: a small model on every window of the 4 smoke subjects, 2 folds; it learns (its
-    # held-out MPJPE is clearly below the mean pose's), so the regression checks mean something
-    "smoke": TINY | dict(dropout=0.0, window_s=1.0, fs_hz=25.0, stride_s=0.5, n_folds=2,
-                           epochs=14, batch_size=32, lr=3e-3, w_mpjae=0.3, cycle_hidden=16, cycle_epochs=2,
+    # seconds on a CPU: a small model on every window of the 6 smoke subjects, 2 folds of 3 test subjects,
+    # 1 validation subject and 2 training subjects per fold; it learns (its held-out MPJPE is clearly
+    # below the mean pose's), so the regression checks mean something
+    "smoke": TINY | dict(dropout=0.0, window_s=1.0, fs_hz=25.0, stride_s=0.5, n_folds=2, val_subjects=1,
+                           epochs=14, batch_size=32, lr=3e-3, cycle_hidden=16, cycle_epochs=2,
                            plot_windows=2, threads=1),
-    # the pose chapters (3 variants × 4 folds + cycle nets + baselines) in ≈ 15 min on 2 cores, each fold
-    # process with one thread. Measured while choosing them (fold 0 unless said): poses are smooth, so
-    # 25 Hz windows cost a quarter of 100 Hz ones for the same error; 6000 training windows per fold
-    # (not 400, which overfit) and no dropout (the model underfits) are what let it learn; an MPJAE
-    # weight of 0.3 gains 0.2 cm of MPJPE for 0.1° of MPJAE; with 12 epochs the test-fold MPJPE varies by
-    # 0.6–2.0 % across epochs 10–12 (the 4 folds of the full model, measured at ca0d8bb).
+    # the pose chapters on 2 cores, each fold process with one thread: 4 folds × (2 MPJAE weights + the
+    # two ablations) + cycle nets + baselines. The CPU budget (fixed before any selection): 25 Hz
+    # windows (poses are smooth), at most 6000 training windows per fold, 12 epochs, no dropout (the
+    # model underfits at this size); the epoch and the MPJAE weight are selected per fold on 4
+    # validation subjects (pose_cv).
     "book": dict(d_model=64, n_layers=2, n_heads=4, gcn_hidden=16, gcn_layers=2, press_node_features=2,
                  pose_node_features=4, imu_hidden=32, mlp_ratio=2, dropout=0.0,
-                 window_s=1.0, fs_hz=25.0, stride_s=0.5, max_train_windows=6000,
-                 epochs=12, batch_size=64, lr=3e-3, w_mpjae=0.3, cycle_hidden=32, cycle_epochs=6,
-                 plot_windows=12, curve_windows=1000, threads=1, workers=2),
+                 window_s=1.0, fs_hz=25.0, stride_s=0.5, max_train_windows=6000, val_windows=1000,
+                 epochs=12, batch_size=64, lr=3e-3, cycle_hidden=32, cycle_epochs=6,
+                 plot_windows=12, threads=1, workers=2),
     "paper": {},
 }

@@ -1,23 +1,26 @@
-"""Tables 4–6 in words and units, and the section-6 claims as verdicts decided fold by fold.
+"""Tables 4–6 in words and units, and the effects that decide the section-6 claims.
 
-A comparison between two methods on the same folds is decided by the *paired*
-per-fold differences: the claim holds when every fold's difference has the
-claimed sign, does not hold when every fold's difference has the opposite
-sign, and is "not distinguishable" otherwise (a difference smaller than the
-fold-to-fold spread). A claim about spread (the paper's "more stable") is
-decided by the Pitman–Morgan test for paired variances at the 5 % level.
+On this run every comparison is **paired by test subject**: each subject is tested exactly once,
+in the same fold by every method, so the per-subject differences are the units a verdict
+resamples (:func:`humaps.verdicts.bootstrap`). The paper's tables print one mean ± sd over 4 folds
+per row, so its own claims get Welch intervals (an F interval for spreads), unpaired. Whether an
+effect makes its claim hold is decided by the one rule of :mod:`humaps.verdicts`, over the family of
+claims of a section (:mod:`humaps.experiments.claims`).
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from humaps.experiments.pose_cv import PoseCV
-from humaps.report import Verdict, not_distinguishable, verdict
+from humaps.verdicts import (Effect, Verdict, bootstrap, decide_family, paired_mean, spread_ratio, undecided, verdict,
+                             welch)
 
 METRICS: dict[str, str] = {"mpjpe_cm": "MPJPE (cm)", "instability_cm": "Instability (cm)", "mpjae_deg": "MPJAE (°)"}
 UNITS = {"mpjpe_cm": "cm", "instability_cm": "cm", "mpjae_deg": "°"}
+PAPER_FOLDS = 4  # the paper's ± is over its 4 folds
+LEARNS_RATIO = 0.6  # "the model learns": its MPJPE at most this fraction of the mean training pose's
+CONVERGED = 0.03  # "converged": the validation MPJPE moves by less than this across the last quarter
 
 
 def pm(mean: float, std: float, digits: int = 2) -> str:
@@ -43,114 +46,96 @@ def per_fold_table(methods: dict[str, PoseCV], frame: str = "heading", metric: s
     return pd.DataFrame({label: cv.per_fold(frame, metric) for label, cv in methods.items()}).rename_axis("fold")
 
 
-def paired(claim: str, a: np.ndarray, b: np.ndarray, *, unit: str, lower: bool = True) -> Verdict:
-    """"a is lower than b" (``lower``) or higher, decided by the signs of the per-fold differences a − b."""
-    d = np.asarray(a, float) - np.asarray(b, float)
-    favour = d < 0 if lower else d > 0
-    against = d > 0 if lower else d < 0
-    evidence = (f"{np.mean(a):.2f} vs {np.mean(b):.2f} {unit} (mean over folds); per-fold differences "
-                + ", ".join(f"{x:+.2f}" for x in d))
-    if favour.all():
-        return verdict(claim, True, evidence + ": same sign in every fold")
-    if against.all():
-        return verdict(claim, False, evidence + ": the opposite sign in every fold")
-    return not_distinguishable(claim, evidence + ": signs differ between folds")
+def per_subject_table(methods: dict[str, PoseCV], frame: str = "heading", metric: str = "mpjpe_cm") -> pd.DataFrame:
+    """Rows test subject, columns method: the Global ``metric`` of each subject (the verdicts' units)."""
+    return pd.DataFrame({label: cv.per_subject(frame, metric) for label, cv in methods.items()})
 
 
-def smaller_spread(claim: str, a: np.ndarray, b: np.ndarray, *, unit: str) -> Verdict:
-    """"a varies less over folds than b", by the Pitman–Morgan test of paired variances (5 %)."""
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    sa, sb = a.std(ddof=1), b.std(ddof=1)
-    r = np.corrcoef(a + b, a - b)[0, 1] if len(a) > 2 and np.std(a + b) > 0 and np.std(a - b) > 0 else 0.0
-    df = len(a) - 2
-    t = r * np.sqrt(df / max(1e-12, 1 - r * r)) if df > 0 else 0.0
-    p = float(2 * stats.t.sf(abs(t), df)) if df > 0 else 1.0
-    evidence = f"sd over folds {sa:.2f} vs {sb:.2f} {unit}; Pitman–Morgan p = {p:.2f} ({len(a)} folds)"
-    if p >= 0.05:
-        return not_distinguishable(claim, evidence)
-    return verdict(claim, sa < sb, evidence)
+# --------------------------------------------------------------------------- effects on this run
+
+def lower_than(a: PoseCV, b: PoseCV, frame: str = "heading", metric: str = "mpjpe_cm") -> Effect:
+    """Effect of "a has the lower ``metric``": b − a per test subject, bootstrapped over subjects."""
+    sa, sb = a.per_subject(frame, metric), b.per_subject(frame, metric)
+    sb = sb.reindex(sa.index)
+    unit = UNITS[metric]
+    return paired_mean(sb.to_numpy(), sa.to_numpy(), scale=unit,
+                       compared=f"{sa.mean():.2f} vs {sb.mean():.2f} {unit} (mean over {len(sa)} subjects)")
 
 
-def converged(cv: PoseCV, *, tolerance: float = 0.03) -> Verdict:
+def upper_vs_lower(cv: PoseCV, frame: str = "heading") -> Effect:
+    """C1: Lower-body minus upper-body MPJPE of each test subject (cm)."""
+    up, low = cv.per_subject(frame, "upper_mpjpe_cm"), cv.per_subject(frame, "lower_mpjpe_cm")
+    return paired_mean(low.to_numpy(), up.to_numpy(), scale="cm",
+                       compared=f"upper body {up.mean():.2f} vs lower body {low.mean():.2f} cm")
+
+
+def spread_smaller(with_: PoseCV, without: PoseCV, frame: str = "heading") -> Effect:
+    """C4: sd over test subjects of the MPJPE without the MPJAE loss ÷ with it, − 1 (> 0: less spread
+    with it), bootstrapped over subjects (each resample keeps a subject's pair together)."""
+    a, b = with_.per_subject(frame), without.per_subject(frame).reindex(with_.per_subject(frame).index)
+    pairs = np.stack([a.to_numpy(), b.to_numpy()], axis=1)  # (subjects, [with, without])
+    ratio = lambda x: x[..., 1].std(axis=-1, ddof=1) / x[..., 0].std(axis=-1, ddof=1) - 1
+    return bootstrap(ratio, pairs, scale="ratio",
+                     compared=f"sd over subjects {a.std(ddof=1):.2f} vs {b.std(ddof=1):.2f} cm")
+
+
+def run_effects(full: PoseCV, no_mpjae: PoseCV, no_cycle: PoseCV, frame: str) -> dict[str, Effect]:
+    """The effects of C1–C5 on this run, in ``frame`` (signs: > 0 is the paper's claim)."""
+    return {"C1": upper_vs_lower(full, frame),
+            "C2": lower_than(full, no_mpjae, frame, "mpjae_deg"),
+            "C3": lower_than(full, no_mpjae, frame, "mpjpe_cm"),
+            "C4": spread_smaller(full, no_mpjae, frame),
+            "C5": lower_than(no_cycle, full, frame, "mpjpe_cm")}  # the cycle networks raise it
+
+
+# --------------------------------------------------------------------------- effects on the paper's tables
+
+def _welch(a: pd.Series, b: pd.Series, metric: str, label_a: str, label_b: str) -> Effect:
+    """Effect a − b of ``metric`` from two printed rows (mean ± sd over the paper's 4 folds)."""
+    ma, sa, mb, sb = a[f"{metric}_mean"], a[f"{metric}_std"], b[f"{metric}_mean"], b[f"{metric}_std"]
+    unit = UNITS[metric]
+    return welch(ma, sa, mb, sb, PAPER_FOLDS, scale=unit,
+                 compared=f"{label_a} {ma:.1f} ± {sa:.1f} vs {label_b} {mb:.1f} ± {sb:.1f} {unit}")
+
+
+def paper_effects(t4: pd.DataFrame, t5: pd.DataFrame, t6: pd.DataFrame) -> dict[str, Effect]:
+    """The effects of C1–C5 on the paper's Tables 4–6 (indexed by body part / ablation row)."""
+    w, wo, yes, no = t5.loc["w/"], t5.loc["w/o"], t6.loc["Yes"], t6.loc["No"]
+    return {"C1": _welch(t4.loc["Lower Body"], t4.loc["Upper Body"], "mpjpe_cm", "lower body", "upper body"),
+            "C2": _welch(wo, w, "mpjae_deg", "without", "with"),
+            "C3": _welch(wo, w, "mpjpe_cm", "without", "with"),
+            "C4": spread_ratio(wo["mpjpe_cm_std"], w["mpjpe_cm_std"], PAPER_FOLDS,
+                               compared=f"sd over folds {w['mpjpe_cm_std']:.1f} vs {wo['mpjpe_cm_std']:.1f} cm"),
+            "C5": _welch(yes, no, "mpjpe_cm", "with", "without")}
+
+
+# --------------------------------------------------------------------------- the model against its references
+
+def learns(model: PoseCV, mean_pose: PoseCV) -> Verdict:
+    """The model's Global MPJPE (heading-normalised) is at most :data:`LEARNS_RATIO` × the mean pose's."""
+    m, b = model.mean("heading"), mean_pose.mean("heading")
+    return verdict(f"The full model learns: its Global MPJPE (heading-normalised) is at most {LEARNS_RATIO:g} × the "
+                   "mean training pose's", m <= LEARNS_RATIO * b, f"{m:.2f} vs {b:.2f} cm, ratio {m / b:.2f}")
+
+
+def beats_baselines(model: PoseCV, baselines: dict[str, PoseCV], frame: str = "heading") -> dict[str, Verdict]:
+    """"The model is more accurate than <baseline>", per baseline, paired by subject; Holm over them."""
+    return decide_family({name: (f"The full model is more accurate than the {name} (Global MPJPE, per test "
+                                 "subject, heading-normalised)", lower_than(model, cv, frame))
+                          for name, cv in baselines.items()}, family="the model against its baselines")
+
+
+def converged(cv: PoseCV, *, tolerance: float = CONVERGED) -> Verdict:
     """Training has converged: across the epochs of the last quarter (the last 3 of 12, say), the
-    test-fold MPJPE spreads by less than ``tolerance`` of its lowest value — (max − min) / min — in
+    validation MPJPE spreads by less than ``tolerance`` of its lowest value — (max − min) / min — in
     every fold. A curve still falling, or jumping, inside that quarter fails."""
     n = len(cv.folds[0].curves)
     quarter = max(2, n // 4)  # at least two epochs, or there is no change to see
-    claim = (f"Training has converged: the test-fold MPJPE varies by less than {tolerance:.0%} across the last "
+    claim = (f"Training has converged: the validation MPJPE varies by less than {tolerance:.0%} across the last "
              f"quarter of the epochs (epochs {n - quarter + 1}–{n} of {n}), in every fold")
     if n < quarter + 1:
-        return not_distinguishable(claim, f"only {n} epoch(s): nothing to compare")
+        return undecided(claim, f"only {n} epoch(s): nothing to compare")
     last = np.array([[row["valid_mpjpe_cm"] for row in f.curves][-quarter:] for f in cv.folds])  # (folds, quarter)
     change = (last.max(axis=1) - last.min(axis=1)) / last.min(axis=1)
-    return verdict(claim, (change < tolerance).all(), ", ".join(f"fold {k}: {100 * c:.1f} %" for k, c in enumerate(change)))
-
-
-def upper_vs_lower(cv: PoseCV, frame: str = "heading") -> Verdict:
-    """C1 (section 6.7): upper-body joints are estimated more accurately than lower-body joints (MPJPE)."""
-    up = np.array([f.tables[frame].loc["Upper Body", "mpjpe_cm"] for f in cv.folds])
-    low = np.array([f.tables[frame].loc["Lower Body", "mpjpe_cm"] for f in cv.folds])
-    return paired("Upper-body joints are estimated more accurately than lower-body joints (MPJPE)", up, low, unit="cm")
-
-
-def mpjae_ablation(with_: PoseCV, without: PoseCV, frame: str = "heading") -> list[Verdict]:
-    """C2–C4 (section 6.8.1): the MPJAE loss lowers the MPJAE and the MPJPE and makes runs more stable."""
-    f = lambda cv, m: cv.per_fold(frame, m)
-    return [
-        paired("Training with the MPJAE loss lowers the MPJAE", f(with_, "mpjae_deg"), f(without, "mpjae_deg"), unit="°"),
-        paired("Training with the MPJAE loss lowers the MPJPE", f(with_, "mpjpe_cm"), f(without, "mpjpe_cm"), unit="cm"),
-        smaller_spread("Training with the MPJAE loss makes the MPJPE vary less over folds",
-                       f(with_, "mpjpe_cm"), f(without, "mpjpe_cm"), unit="cm"),
-    ]
-
-
-def cycle_ablation(with_: PoseCV, without: PoseCV, frame: str = "heading") -> list[Verdict]:
-    """C5 (section 6.8.2): adding PressNet/AccelNet to the model that has a pose encoder makes it worse."""
-    f = lambda cv, m: cv.per_fold(frame, m)
-    return [
-        paired("Adding PressNet/AccelNet to the model with a pose encoder raises the MPJPE",
-               f(with_, "mpjpe_cm"), f(without, "mpjpe_cm"), unit="cm", lower=False),
-        paired("Adding PressNet/AccelNet to the model with a pose encoder raises the MPJAE",
-               f(with_, "mpjae_deg"), f(without, "mpjae_deg"), unit="°", lower=False),
-    ]
-
-
-# --------------------------------------------------------------------------- the paper's own tables
-# The paper prints one mean ± std per row: no folds to pair, so its own tables can only be read
-# directly, and a difference smaller than the two rows' stds is "not distinguishable".
-
-def _direct(claim: str, a: float, sa: float, b: float, sb: float, *, unit: str, lower: bool = True) -> Verdict:
-    gap = (b - a) if lower else (a - b)
-    evidence = f"{a:.1f} ± {sa:.1f} vs {b:.1f} ± {sb:.1f} {unit}"
-    if abs(gap) <= max(sa, sb):
-        return not_distinguishable(claim, evidence + ": the difference is within the larger std")
-    return verdict(claim, gap > 0, evidence)
-
-
-def paper_upper_vs_lower(t4: pd.DataFrame) -> Verdict:
-    u, lo = t4.loc["Upper Body"], t4.loc["Lower Body"]
-    return _direct("Upper-body joints are estimated more accurately than lower-body joints (MPJPE)",
-                   u["mpjpe_cm_mean"], u["mpjpe_cm_std"], lo["mpjpe_cm_mean"], lo["mpjpe_cm_std"], unit="cm")
-
-
-def paper_mpjae_ablation(t5: pd.DataFrame) -> list[Verdict]:
-    w, wo = t5.loc["w/"], t5.loc["w/o"]
-    return [
-        _direct("Training with the MPJAE loss lowers the MPJAE", w["mpjae_deg_mean"], w["mpjae_deg_std"],
-                wo["mpjae_deg_mean"], wo["mpjae_deg_std"], unit="°"),
-        _direct("Training with the MPJAE loss lowers the MPJPE", w["mpjpe_cm_mean"], w["mpjpe_cm_std"],
-                wo["mpjpe_cm_mean"], wo["mpjpe_cm_std"], unit="cm"),
-        verdict("Training with the MPJAE loss makes the MPJPE vary less over folds",
-                w["mpjpe_cm_std"] < wo["mpjpe_cm_std"],
-                f"sd {w['mpjpe_cm_std']:.1f} vs {wo['mpjpe_cm_std']:.1f} cm (no per-fold values to test)"),
-    ]
-
-
-def paper_cycle_ablation(t6: pd.DataFrame) -> list[Verdict]:
-    w, wo = t6.loc["Yes"], t6.loc["No"]
-    return [
-        _direct("Adding PressNet/AccelNet to the model with a pose encoder raises the MPJPE", w["mpjpe_cm_mean"],
-                w["mpjpe_cm_std"], wo["mpjpe_cm_mean"], wo["mpjpe_cm_std"], unit="cm", lower=False),
-        _direct("Adding PressNet/AccelNet to the model with a pose encoder raises the MPJAE", w["mpjae_deg_mean"],
-                w["mpjae_deg_std"], wo["mpjae_deg_mean"], wo["mpjae_deg_std"], unit="°", lower=False),
-    ]
+    return verdict(claim, (change < tolerance).all(), ", ".join(f"fold {f.job.fold}: {100 * c:.1f} %"
+                                                               for f, c in zip(cv.folds, change)))

@@ -41,7 +41,7 @@ class CohortConfig:
 
 
 PRESETS: dict[str, dict] = {
-    "smoke": {"n_subjects": 4, "repetitions": 1},
+    "smoke": {"n_subjects": 6, "repetitions": 1},
     "book": {"n_subjects": 32, "repetitions": 2},
     "paper": {},
 }

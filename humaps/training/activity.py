@@ -146,12 +146,23 @@ class InputTransform:
 
 @dataclass
 class TrainedActivityModel:
-    """A trained network with the input transform it was trained with; ``predict`` takes raw windows."""
+    """A trained network with the input transform it was trained with; ``predict`` takes raw windows.
+
+    With validation windows, ``model`` holds the weights of the epoch with the best validation
+    balanced accuracy (``best_epoch``, 1-based; ``val_curve`` per epoch, %); without, the last epoch's.
+    """
 
     strategy: str
     model: torch.nn.Module
     inputs: InputTransform
     history: list[float] = field(default_factory=list)  # mean training loss per epoch
+    val_curve: list[float] = field(default_factory=list)
+    best_epoch: int = 0
+
+    @property
+    def val_accuracy(self) -> float:
+        """Validation balanced accuracy (%) of the kept epoch (NaN without validation windows)."""
+        return self.val_curve[self.best_epoch - 1] if self.val_curve else float("nan")
 
     def logits(self, insole: np.ndarray | None = None, pose: np.ndarray | None = None, *,
                batch_size: int = 256) -> np.ndarray:
@@ -209,17 +220,38 @@ def _scheduler(opt: torch.optim.Optimizer, config: ActivityTrainConfig, n: int):
     return lr_scheduler(opt, kind=config.lr_schedule, total_steps=config.epochs * per_epoch, warmup=config.warmup)
 
 
+def balanced_accuracy(true: np.ndarray, pred: np.ndarray) -> float:
+    """Mean over the classes present in ``true`` of the share of their windows predicted right (%)."""
+    true, pred = np.asarray(true), np.asarray(pred)
+    classes = np.unique(true)
+    return float(100 * np.mean([(pred[true == c] == c).mean() for c in classes])) if len(classes) else float("nan")
+
+
+@dataclass
+class Fitted:
+    """What the epoch loop returns: mean training loss per epoch, validation score per epoch (%) and the
+    1-based epoch whose weights the model holds."""
+
+    history: list[float]
+    val_curve: list[float]
+    best_epoch: int
+
+
 def _fit(model: torch.nn.Module, config: ActivityTrainConfig, *, n: int, seed: int,
-         batch_loss: Callable[[torch.Tensor], torch.Tensor], desc: str, progress: bool) -> list[float]:
+         batch_loss: Callable[[torch.Tensor], torch.Tensor], desc: str, progress: bool,
+         valid: Callable[[], float] | None = None) -> Fitted:
     """The epoch loop both trainings share: seeded batches of the ``n`` windows, AdamW, the lr
     schedule, clipped gradients; ``batch_loss(idx)`` is the loss of the windows ``idx``.
-    Returns the mean loss per epoch."""
+
+    ``valid()`` scores the model on validation windows after every epoch (higher is better); the
+    model ends with the weights of the best epoch (early stopping; ties keep the earlier epoch).
+    """
     generator = torch.Generator().manual_seed(seed)
     opt = _optimiser(model, config)
     sched = _scheduler(opt, config, n)
-    history = []
+    history, val_curve, best = [], [], (-np.inf, config.epochs, None)
     bar = tqdm(range(config.epochs), desc=desc, leave=False, disable=not progress)
-    for _ in bar:
+    for epoch in bar:
         model.train()
         total, count = 0.0, 0
         for idx in _batches(n, config.batch_size, generator):
@@ -228,26 +260,33 @@ def _fit(model: torch.nn.Module, config: ActivityTrainConfig, *, n: int, seed: i
             total, count = total + loss.item() * len(idx), count + len(idx)
         history.append(total / max(count, 1))
         bar.set_postfix(loss=f"{history[-1]:.3f}")
-    return history
+        if valid is not None:
+            val_curve.append(valid())
+            if val_curve[-1] > best[0]:
+                best = (val_curve[-1], epoch + 1, {k: v.detach().clone() for k, v in model.state_dict().items()})
+    if best[2] is not None:
+        model.load_state_dict(best[2])
+    return Fitted(history, val_curve, best[1])
 
 
 def train_supervised(model: torch.nn.Module, *, insole: torch.Tensor | None, pose: torch.Tensor | None,
                      labels: torch.Tensor, config: ActivityTrainConfig, seed: int, desc: str = "train",
-                     progress: bool = False) -> list[float]:
-    """Cross-entropy training of an :class:`ActivityNet`; returns the mean loss per epoch."""
+                     progress: bool = False, valid: Callable[[], float] | None = None) -> Fitted:
+    """Cross-entropy training of an :class:`ActivityNet` (early stopping on ``valid``, see :func:`_fit`)."""
     device = next(model.parameters()).device
 
     def batch_loss(idx: torch.Tensor) -> torch.Tensor:
         logits = model(insole=_to(insole, idx, device), pose=_to(pose, idx, device))
         return F.cross_entropy(logits, labels[idx].to(device))
 
-    return _fit(model, config, n=len(labels), seed=seed, batch_loss=batch_loss, desc=desc, progress=progress)
+    return _fit(model, config, n=len(labels), seed=seed, batch_loss=batch_loss, desc=desc, progress=progress,
+                valid=valid)
 
 
 def train_student(student: Student, teacher: ActivityNet, *, insole: torch.Tensor, pose: torch.Tensor,
                   labels: torch.Tensor, config: ActivityTrainConfig, alpha: float, distill_loss: str, seed: int,
-                  desc: str = "student", progress: bool = False) -> list[float]:
-    """Equation 8 with the frozen ``teacher`` (a pose ActivityNet); returns the mean loss per epoch."""
+                  desc: str = "student", progress: bool = False, valid: Callable[[], float] | None = None) -> Fitted:
+    """Equation 8 with the frozen ``teacher`` (a pose ActivityNet); early stopping on ``valid``."""
     assert teacher.modality == "pose", f"the teacher must be a pose model, got modality {teacher.modality!r}"
     device = next(student.parameters()).device
     teacher.eval()  # frozen: running batch-norm statistics, no dropout, no gradients
@@ -268,7 +307,8 @@ def train_student(student: Student, teacher: ActivityNet, *, insole: torch.Tenso
                                     temperature=config.temperature)
         return combined_loss(alpha=alpha, distill=distill, student_logits=s_logits, labels=labels[idx].to(device))
 
-    return _fit(student, config, n=len(labels), seed=seed, batch_loss=batch_loss, desc=desc, progress=progress)
+    return _fit(student, config, n=len(labels), seed=seed, batch_loss=batch_loss, desc=desc, progress=progress,
+                valid=valid)
 
 
 # --------------------------------------------------------------------------- one strategy end to end
@@ -276,11 +316,14 @@ def train_student(student: Student, teacher: ActivityNet, *, insole: torch.Tenso
 def fit_strategy(name: str, *, insole: np.ndarray | None, pose: np.ndarray | None, labels: np.ndarray,
                  model_cfg: ActivityNetConfig, train_cfg: ActivityTrainConfig, seed: int,
                  alpha: float | None = None, distill_loss: str | None = None,
-                 teacher: TrainedActivityModel | None = None, progress: bool = False) -> TrainedActivityModel:
+                 teacher: TrainedActivityModel | None = None, valid: dict | None = None,
+                 progress: bool = False) -> TrainedActivityModel:
     """Train strategy ``name`` on the training windows (raw arrays) and return the trained model.
 
     ``student_teacher`` needs ``alpha`` and ``distill_loss`` (equation 8) and uses ``teacher``,
     a trained ``skeleton`` model on the same windows (trained here with ``seed`` when None).
+    ``valid``: validation windows {"insole", "pose", "labels"} (raw, of subjects outside the
+    training windows): the model keeps the epoch with the best validation balanced accuracy.
     """
     s = get_strategy(name)
     labels = np.asarray(labels)
@@ -296,18 +339,28 @@ def fit_strategy(name: str, *, insole: np.ndarray | None, pose: np.ndarray | Non
     x_in = inputs.insole(insole) if uses_insole else None
     y = torch.from_numpy(labels.astype(np.int64))
 
+    def scorer(model: torch.nn.Module, transform: InputTransform, strategy: str):
+        """valid(): the balanced accuracy (%) of ``model`` on the validation windows, as deployed."""
+        if valid is None:
+            return None
+        deployed = TrainedActivityModel(strategy, model, transform)
+        uses_p = get_strategy(strategy).needs_poses_at_inference
+        return lambda: balanced_accuracy(valid["labels"], deployed.predict(valid["insole"],
+                                                                           valid["pose"] if uses_p else None))
+
     if name != "student_teacher":
         model = ActivityNet(config=model_cfg, modality=s.modality).to(device)
-        history = train_supervised(model, insole=x_in, pose=inputs.pose(pose) if uses_pose else None, labels=y,
-                                   config=train_cfg, seed=seed, desc=name, progress=progress)
-        return TrainedActivityModel(name, model, inputs, history)
+        fitted = train_supervised(model, insole=x_in, pose=inputs.pose(pose) if uses_pose else None, labels=y,
+                                  config=train_cfg, seed=seed, desc=name, progress=progress,
+                                  valid=scorer(model, inputs, name))
+        return TrainedActivityModel(name, model, inputs, fitted.history, fitted.val_curve, fitted.best_epoch)
 
     if alpha is None or distill_loss is None:
         raise ValueError("student_teacher needs alpha and distill_loss (equation 8)")
     parse_distill_loss(distill_loss)
     if teacher is None:
         teacher = fit_strategy("skeleton", insole=None, pose=pose, labels=labels, model_cfg=model_cfg,
-                               train_cfg=train_cfg, seed=seed, progress=progress)
+                               train_cfg=train_cfg, seed=seed, valid=valid, progress=progress)
     if teacher.strategy != "skeleton":
         raise ValueError(f"the teacher must be a skeleton model, got {teacher.strategy!r}")
     seed_everything(seed + 1, threads=train_cfg.threads)  # the student's own stream, teacher given or not
@@ -315,7 +368,8 @@ def fit_strategy(name: str, *, insole: np.ndarray | None, pose: np.ndarray | Non
     student = Student(config=model_cfg).to(device)
     if train_cfg.student_from_teacher:  # the projection maps into the teacher's latent space
         student.classifier.load_state_dict(teacher_net.classifier.state_dict())
-    history = train_student(student, teacher_net, insole=x_in, pose=teacher.inputs.pose(pose), labels=y,
-                            config=train_cfg, alpha=alpha, distill_loss=distill_loss, seed=seed + 1,
-                            desc="student", progress=progress)
-    return TrainedActivityModel("student_teacher", student.cpu(), inputs, history)
+    fitted = train_student(student, teacher_net, insole=x_in, pose=teacher.inputs.pose(pose), labels=y,
+                           config=train_cfg, alpha=alpha, distill_loss=distill_loss, seed=seed + 1,
+                           desc="student", progress=progress, valid=scorer(student, inputs, "student_teacher"))
+    return TrainedActivityModel("student_teacher", student.cpu(), inputs, fitted.history, fitted.val_curve,
+                                fitted.best_epoch)

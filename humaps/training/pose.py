@@ -3,7 +3,8 @@
 1. :func:`fit_statistics` — the inputs' z-scores and the mean pose, from the training windows only;
 2. :func:`pretrain_cycle_nets` — PressNet and AccelNet learn true poses → measured signals, then freeze;
 3. :func:`train_epoch` — one pass of the weighted losses over shuffled batches;
-4. :func:`train_pose_model` — the whole run: steps 1–3, per-epoch test-fold MPJPE, checkpoints, resume.
+4. :func:`train_pose_model` — the whole run: steps 1–3, the validation subjects' MPJPE after every
+   epoch and the weights of the best epoch (early stopping), checkpoints, resume.
 
 Data follow :class:`humaps.data.features.PoseSequences`: ``P`` (N,T,32) N/cm²,
 ``A`` (N,T,18), ``J`` (N,T,24,3) m (the frame the model is trained in), ``fs`` Hz.
@@ -239,10 +240,22 @@ def _cycle_nets(train, stats: InputStats, cfg: PoseTrainConfig, ckpt: Checkpoint
 
 @dataclass
 class TrainResult:
-    model: PoseNet
+    model: PoseNet  # the weights of the best epoch on ``valid`` (the last epoch without ``valid``)
     curves: list[dict]  # one dict per epoch: epoch, seconds, loss terms, optional valid_mpjpe_cm
     stats: InputStats
     cycle: CycleNets | None = None
+    best_epoch: int = 0  # 1-based epoch whose weights ``model`` holds
+
+    @property
+    def best_valid_mpjpe_cm(self) -> float:
+        """The validation MPJPE of the selected epoch (NaN without validation windows)."""
+        return float(self.curves[self.best_epoch - 1].get("valid_mpjpe_cm", np.nan)) if self.curves else np.nan
+
+
+def valid_mpjpe_cm(model: PoseNet, valid) -> float:
+    """Global MPJPE (cm, the 16 joints Table 4 reports) of ``model`` on the windows ``valid``."""
+    pred = predict(model, valid.P, valid.A)
+    return float(np.linalg.norm(pred - valid.J, axis=-1)[..., REPORTED].mean() * 100)
 
 
 def train_pose_model(model_cfg: PoseNetConfig, cfg: PoseTrainConfig, train, *, valid=None,
@@ -250,7 +263,9 @@ def train_pose_model(model_cfg: PoseNetConfig, cfg: PoseTrainConfig, train, *, v
                      stop_after_epoch: int | None = None) -> TrainResult:
     """Train a :class:`PoseNet` on ``train`` windows (steps 1–3); returns the model, curves and cycle nets.
 
-    ``valid``: windows to report MPJPE (cm) on after each epoch (never used to select).
+    ``valid``: windows of *validation* subjects (never test subjects): their Global MPJPE (cm) is
+    recorded after every epoch, and the returned model holds the weights of the epoch where it was
+    lowest (early stopping; the epoch count is an upper bound). Without ``valid``: the last epoch.
     ``checkpoint_dir``: calling again with the same folder resumes after the last finished
     epoch. ``stop_after_epoch`` ends early (simulates an interruption in tests).
     """
@@ -267,12 +282,13 @@ def train_pose_model(model_cfg: PoseNetConfig, cfg: PoseTrainConfig, train, *, v
     scheduler = lr_scheduler(opt, kind=cfg.lr_schedule, total_steps=cfg.epochs * steps_per_epoch,
                              warmup=cfg.warmup, final=cfg.final_lr)
     curves: list[dict] = []
+    best: tuple[float, int, dict | None] = (np.inf, 0, None)  # (valid MPJPE, epoch, weights) of the best epoch
     if (saved := ckpt.load("last.pt")) is not None:
         model.load_state_dict(saved["model"])
         opt.load_state_dict(saved["optimizer"])
         if scheduler is not None:
             scheduler.load_state_dict(saved["scheduler"])
-        curves = saved["curves"]
+        curves, best = saved["curves"], saved.get("best", best)
     tensors = _tensors(train)
     end = cfg.epochs if stop_after_epoch is None else min(cfg.epochs, stop_after_epoch)
     bar = tqdm(range(len(curves), end), desc="pose model", disable=not progress, initial=len(curves),
@@ -282,12 +298,17 @@ def train_pose_model(model_cfg: PoseNetConfig, cfg: PoseTrainConfig, train, *, v
         order = _epoch_order(len(train.P), cfg.seed, epoch)
         row = {"epoch": epoch + 1, **train_epoch(model, opt, tensors, order, cfg=cfg, weights=weights, stats=stats,
                                                   cycle=cycle, scheduler=scheduler), "seconds": time.perf_counter() - t0}
-        if valid is not None:  # Global MPJPE: the 16 joints Table 4 reports
-            pred = predict(model, valid.P, valid.A)
-            row["valid_mpjpe_cm"] = float(np.linalg.norm(pred - valid.J, axis=-1)[..., REPORTED].mean() * 100)
+        if valid is not None:
+            row["valid_mpjpe_cm"] = valid_mpjpe_cm(model, valid)
+            if row["valid_mpjpe_cm"] < best[0]:  # ties keep the earlier epoch
+                best = (row["valid_mpjpe_cm"], epoch + 1, {k: v.clone() for k, v in model.state_dict().items()})
         curves.append(row)
         bar.set_postfix(loss=f"{row['loss_total']:.4f}")
         ckpt.save("last.pt", {"model": model.state_dict(), "optimizer": opt.state_dict(), "curves": curves,
-                              "scheduler": None if scheduler is None else scheduler.state_dict()})
+                              "scheduler": None if scheduler is None else scheduler.state_dict(), "best": best})
+    best_epoch = len(curves)
+    if best[2] is not None and len(curves) == cfg.epochs:  # finished: keep the best epoch's weights
+        model.load_state_dict(best[2])
+        best_epoch = best[1]
     model.eval()
-    return TrainResult(model=model, curves=curves, stats=stats, cycle=cycle)
+    return TrainResult(model=model, curves=curves, stats=stats, cycle=cycle, best_epoch=best_epoch)
