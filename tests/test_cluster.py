@@ -175,6 +175,19 @@ def test_use_cluster_sets_and_restores_the_variable(scheduler, monkeypatch):
     assert os.environ[ENV] == "tcp://before:1"
 
 
+def test_the_notebooks_command_passes_cluster_to_its_kernels(scheduler, monkeypatch, tmp_path):
+    import humaps.notebooks
+    from humaps.cli import main
+
+    seen = []
+    monkeypatch.setattr(humaps.notebooks, "execute_all", lambda **kw: seen.append(os.environ.get(ENV)))
+    assert main(["notebooks", "--profile", "smoke", "--out", str(tmp_path), "--cluster", scheduler]) == 0
+    assert seen == [scheduler] and ENV not in os.environ  # set while the kernels run, unset after
+    with pytest.raises(SystemExit) as exit_:
+        main(["notebooks", "--cluster", "local:0"])
+    assert exit_.value.code == 2
+
+
 def test_an_unreachable_scheduler_or_a_bad_spec_is_refused(monkeypatch):
     monkeypatch.setattr(cluster, "CONNECT_TIMEOUT_S", 1)
     with pytest.raises(ParameterError, match="no Dask scheduler answered"):
