@@ -168,6 +168,16 @@ def test_a_worker_with_another_humaps_source_refuses_jobs(tmp_path):
     assert not list(tmp_path.glob("*.attempts"))  # refused before running
 
 
+def test_a_worker_running_two_tasks_at_once_refuses_jobs(monkeypatch, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as two_threads:
+        with pytest.raises(RuntimeError, match="start fold-job workers with --nthreads 1"):
+            _on(two_threads.scheduler_address, monkeypatch,
+                lambda: run_jobs(_count, [Job(0, str(tmp_path))], Counts(np.arange(1)), name="tiny", cache=False))
+    assert not list(tmp_path.glob("*.attempts"))
+
+
 def test_use_cluster_sets_and_restores_the_variable(scheduler, monkeypatch):
     monkeypatch.setenv(ENV, "tcp://before:1")
     with use_cluster(scheduler) as address:

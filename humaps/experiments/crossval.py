@@ -70,9 +70,14 @@ def _on_worker(fn, job, data, name: str, digest: str, cache: bool, root: str, th
     """One job on a Dask worker: the cache entry and torch thread count a local job would use."""
     import torch
 
+    from distributed import get_worker
+
     if source_digest() != source:  # its cache keys and results would be another code's
         raise RuntimeError(f"this Dask worker runs another humaps source ({source_digest()[:12]}) than the "
                            f"client ({source[:12]}): install the same commit on every worker")
+    if get_worker().state.nthreads != 1:  # jobs seed process-wide generators: two at once would disturb each other
+        raise RuntimeError(f"this Dask worker runs {get_worker().state.nthreads} tasks at once: "
+                           "start fold-job workers with --nthreads 1")
     saved = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
