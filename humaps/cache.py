@@ -5,13 +5,16 @@
 caller's ``key`` (any repr-stable object, e.g. a config dataclass) together
 with the bytes of every ``humaps/**/*.py`` file, so editing the package
 invalidates every cached cohort, model and table — a stale result can never
-leak into the book.
+leak into the book. ``lookup`` reads an entry without computing it (the Dask
+runner checks the cache before sending a job to a worker); ``root`` lets a
+caller name the folder explicitly (the runner passes its own to the workers).
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import pickle
+import uuid
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
@@ -45,17 +48,37 @@ def key_digest(name: str, key: Any) -> str:
     return h.hexdigest()[:20]
 
 
-def cached(name: str, key: Any, fn: Callable[[], Any], *, enabled: bool = True) -> Any:
-    """Return ``fn()``, memoised on disk under ``name`` and ``key`` (see module doc)."""
-    if not enabled or os.environ.get("HUMAPS_NO_CACHE"):
-        return fn()
-    path = cache_dir() / name / f"{key_digest(name, key)}.pkl"
-    if path.exists():
-        with path.open("rb") as fh:
-            return pickle.load(fh)
+def _path(name: str, key: Any, root: str | Path | None) -> Path:
+    return Path(root or cache_dir()) / name / f"{key_digest(name, key)}.pkl"
+
+
+def _on(enabled: bool) -> bool:
+    return enabled and not os.environ.get("HUMAPS_NO_CACHE")
+
+
+def lookup(name: str, key: Any, *, enabled: bool = True, root: str | Path | None = None) -> tuple[bool, Any]:
+    """``(True, value)`` when ``cached(name, key, ...)`` would load a stored value, else ``(False, None)``."""
+    if not _on(enabled):
+        return False, None
+    path = _path(name, key, root)
+    if not path.exists():
+        return False, None
+    with path.open("rb") as fh:
+        return True, pickle.load(fh)
+
+
+def cached(name: str, key: Any, fn: Callable[[], Any], *, enabled: bool = True,
+           root: str | Path | None = None) -> Any:
+    """Return ``fn()``, memoised on disk under ``name`` and ``key`` in ``root`` (default :func:`cache_dir`)."""
+    found, value = lookup(name, key, enabled=enabled, root=root)
+    if found:
+        return value
     value = fn()
+    if not _on(enabled):
+        return value
+    path = _path(name, key, root)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")  # unique across the hosts sharing the cache
     with tmp.open("wb") as fh:
         pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)  # atomic: parallel fold workers never read half a file

@@ -1,6 +1,6 @@
 """``python -m humaps``: the jobs that are not notebooks.
 
-    python -m humaps notebooks --profile book [--only NAME ...] [-p name value ...]
+    python -m humaps notebooks --profile book [--only NAME ...] [-p name value ...] [--cluster ADDRESS|local:N]
     python -m humaps stage-book --executed DIR --out DIR
     python -m humaps simulate --profile P --out DIR
     python -m humaps inspect FILE
@@ -8,6 +8,9 @@
     python -m humaps model-summary {pose,activity} --profile P
     python -m humaps profiles [SECTION ...]
     python -m humaps results DIR [--json]
+
+A command given ``--cluster`` (:func:`humaps.experiments.cluster.add_cluster_argument`) runs its fold
+jobs on that Dask cluster: ``main`` sets ``$HUMAPS_CLUSTER`` for it, the papermill kernels inherit it.
 """
 from __future__ import annotations
 
@@ -88,6 +91,8 @@ def _cmd_results(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from humaps.experiments.cluster import add_cluster_argument
+
     parser = argparse.ArgumentParser(prog="python -m humaps", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="_build/executed/book")
     p.add_argument("--only", nargs="+", help="notebook names (default: all of the TOC)")
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
+    add_cluster_argument(p)
     p.set_defaults(func=_cmd_notebooks)
     p = sub.add_parser("stage-book", help="assemble the Jupyter Book source tree from executed notebooks")
     p.add_argument("--executed", required=True)
@@ -129,10 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from humaps.config import ParameterError
+    from humaps.experiments.cluster import use_cluster
 
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        with use_cluster(getattr(args, "cluster", None)):  # before any kernel starts: they inherit it
+            return int(args.func(args) or 0)
     except ParameterError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -13,6 +13,11 @@ evaluates on the fold's. :func:`run_jobs` runs a list of jobs:
   by the rest of the job);
 - ``workers`` > 1 runs jobs in spawned processes, each with ``threads`` torch
   threads; a job's result never depends on ``workers`` (seeds come from the job);
+- with ``$HUMAPS_CLUSTER`` set (:mod:`~humaps.experiments.cluster`), every job
+  goes to that Dask scheduler instead, whatever ``workers`` says: the data is
+  broadcast to the workers once, a job found in the cache is not submitted,
+  each runs with ``threads`` torch threads, and a job whose worker died is run
+  again elsewhere — the results are those of the local pool;
 - ``follow(result)`` may return further jobs that need that result (the
   student-teacher jobs of a fold start as soon as its teacher is trained).
 """
@@ -26,7 +31,12 @@ from typing import Any, Callable, Iterable
 import numpy as np
 from tqdm import tqdm  # text bars: executed notebooks have no widget front end
 
-from humaps.cache import cached, data_digest
+from humaps.cache import cache_dir, cached, data_digest, key_digest, lookup, source_digest
+from humaps.experiments.cluster import cluster_address
+
+#: re-runs of a job that raised on a worker (a job on a worker that died is re-run by the scheduler
+#: regardless, up to its ``distributed.scheduler.allowed-failures``, 3 by default)
+RETRIES = 1
 
 
 @dataclass
@@ -56,6 +66,59 @@ def _call(payload):
     return cached(name, (job, digest), lambda: fn(job, _DATA), enabled=cache)
 
 
+def _on_worker(fn, job, data, name: str, digest: str, cache: bool, root: str, threads: int, source: str):
+    """One job on a Dask worker: the cache entry and torch thread count a local job would use."""
+    import torch
+
+    from distributed import get_worker
+
+    if source_digest() != source:  # its cache keys and results would be another code's
+        raise RuntimeError(f"this Dask worker runs another humaps source ({source_digest()[:12]}) than the "
+                           f"client ({source[:12]}): install the same commit on every worker")
+    if get_worker().state.nthreads != 1:  # jobs seed process-wide generators: two at once would disturb each other
+        raise RuntimeError(f"this Dask worker runs {get_worker().state.nthreads} tasks at once: "
+                           "start fold-job workers with --nthreads 1")
+    saved = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        return cached(name, (job, digest), lambda: fn(job, data), enabled=cache, root=root)
+    finally:
+        torch.set_num_threads(saved)
+
+
+def _run_on_cluster(address: str, fn, queue: list, data, finished: Callable[[FoldResult], list], *, name: str,
+                    digest: str, threads: int, cache: bool) -> None:
+    """Every job of ``queue`` (and those ``finished`` adds) on the Dask scheduler at ``address``.
+
+    The cache is checked here first, so a run whose jobs are all cached never connects. A job's
+    Dask key is its cache key: a retry keeps it, and two clients submitting the same job share one run.
+    """
+    from distributed import Client, as_completed
+
+    root, source = str(cache_dir()), source_digest()
+    client = shared = running = None
+    try:
+        while queue or (running is not None and not running.is_empty()):
+            if not queue:  # everything submitted: wait for the next result
+                queue += finished(next(running).result())
+                continue
+            job = queue.pop(0)
+            found, value = lookup(name, (job, digest), enabled=cache)
+            if found:
+                queue += finished(value)
+                continue
+            if client is None:
+                client = Client(address, set_as_default=False)
+                [shared] = client.scatter([data], broadcast=True, hash=False)  # once, to every worker
+                running = as_completed(loop=client.loop)
+            running.add(client.submit(_on_worker, fn, job, shared, name, digest, cache, root, threads, source,
+                                      key=f"{name}-{key_digest(name, (job, digest))}", retries=RETRIES,
+                                      pure=False))
+    finally:
+        if client is not None:
+            client.close()  # releases what is still running after an error
+
+
 def run_jobs(fn: Callable[[Any, Any], FoldResult], jobs: Iterable, data, *, name: str, workers: int = 1,
              threads: int = 1, cache: bool = True, follow: Callable[[FoldResult], list] | None = None,
              progress: bool = False) -> list[FoldResult]:
@@ -63,7 +126,8 @@ def run_jobs(fn: Callable[[Any, Any], FoldResult], jobs: Iterable, data, *, name
 
     ``fn`` must be a module-level function (it is pickled to the workers).
     ``name`` names the cache folder; ``threads`` is the torch thread count per
-    job (in this process too, restored afterwards).
+    job (in this process too, restored afterwards). ``$HUMAPS_CLUSTER`` set:
+    the jobs run on that Dask cluster (module doc).
     """
     import torch
 
@@ -80,7 +144,10 @@ def run_jobs(fn: Callable[[Any, Any], FoldResult], jobs: Iterable, data, *, name
         bar.total += len(more)
         return more
 
-    if workers <= 1:
+    if cluster_address():
+        _run_on_cluster(cluster_address(), fn, queue, data, finished, name=name, digest=digest, threads=threads,
+                        cache=cache)
+    elif workers <= 1:
         saved, previous = torch.get_num_threads(), _DATA
         _DATA = data
         torch.set_num_threads(threads)
