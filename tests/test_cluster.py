@@ -49,7 +49,7 @@ def _on(address: str, monkeypatch, run):
 def test_activity_jobs_and_their_followers_match_the_local_pool(scheduler, monkeypatch):
     from humaps.experiments.activity_loso import run_strategies
 
-    windows = make_fake_windows(n_subjects=2, per_class=1, seed=0, insole_frames=60, pose_frames=72)
+    windows = make_fake_windows(n_subjects=4, per_class=1, seed=0, insole_frames=60, pose_frames=72)
     cfg = update(resolve("activity", "smoke"), epochs=1, folds="2", insole_frame_step=2, pose_frame_step=2)
     run = lambda: run_strategies(cfg, windows, strategies=("insoles", "student_teacher"), sweep=False,  # noqa: E731
                                  cache=False)

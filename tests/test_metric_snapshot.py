@@ -89,8 +89,33 @@ def test_recorded_metrics_match_the_snapshot_within_tolerance(recorded, snapshot
 def test_smoke_models_beat_their_trivial_baselines(recorded):
     """A regression that breaks learning fails here, whatever the snapshot says."""
     pose, mean_pose = recorded["pose.mpjpe_cm.heading"], recorded["pose.baseline.mean_pose.mpjpe_cm.heading"]
-    assert pose < 0.9 * mean_pose, f"the smoke pose model ({pose:.2f} cm) is not below 0.9 × the mean pose ({mean_pose:.2f})"
-    chance = 100 / 30  # the smoke models reach 45–55 %: 15 % leaves a margin no float noise can cross
+    ridge = recorded["pose.baseline.ridge.mpjpe_cm.heading"]
+    assert pose < 0.85 * mean_pose, f"the smoke pose model ({pose:.2f} cm) is not below 0.85 × the mean pose ({mean_pose:.2f})"
+    assert pose < 0.85 * ridge, f"the smoke pose model ({pose:.2f} cm) is not below 0.85 × ridge regression ({ridge:.2f})"
+    chance = 100 / 30
     for strategy in ("insoles", "skeleton", "concat", "student_teacher"):
         acc = recorded[f"activity.mean_class_accuracy.{strategy}"]
-        assert acc > 15.0, f"the smoke {strategy} model ({acc:.1f} %) is not clearly above chance ({chance:.1f} %)"
+        assert acc > 8 * chance, f"the smoke {strategy} model ({acc:.1f} %) is not above 8 × chance ({chance:.1f} %)"
+
+
+#: (a, b, margin, why): the book asserts a ≥ b + margin at the smoke profile. Margins: the measured smoke
+#: gap minus at least twice its spread across CPU dispatch settings (`make dispatch-check`), so a real
+#: regression (a concat model that ignores the poses, a broken MPJAE loss) crosses them, noise does not.
+RELATIONS: list[tuple[str, str, float, str]] = [
+    ("activity.mean_class_accuracy.concat", "activity.mean_class_accuracy.insoles", 5.0,
+     "concatenating the poses helps: the poses carry what insoles miss (smoke gap +17 points)"),
+    ("activity.mean_class_accuracy.insoles", "activity.mean_class_accuracy.classical", -20.0,
+     "the deep insole model stays within 20 points of its forest (smoke gap −10)"),
+    ("activity.mean_class_accuracy.skeleton", "activity.mean_class_accuracy.classical_skeleton", -30.0,
+     "the deep skeleton model stays within 30 points of its forest (smoke gap −20)"),
+    ("activity.mean_class_accuracy.student_teacher", "activity.mean_class_accuracy.insoles", -8.0,
+     "student-teacher vs insoles only, as measured at smoke (+1 point)"),
+    ("pose.no_mpjae.mpjae_deg.heading", "pose.mpjae_deg.heading", 0.25,
+     "the MPJAE loss lowers the MPJAE (smoke effect 0.5°)"),
+]
+
+
+@pytest.mark.parametrize("a, b, margin, why", RELATIONS, ids=[r[0].split(".")[-1] + "-vs-" + r[1].split(".")[-1]
+                                                             for r in RELATIONS])
+def test_the_relations_the_book_asserts_hold_at_smoke(recorded, a, b, margin, why):
+    assert recorded[a] >= recorded[b] + margin, f"{why}: {a} = {recorded[a]:.2f}, {b} = {recorded[b]:.2f}"

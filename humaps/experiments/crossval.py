@@ -28,7 +28,6 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-import numpy as np
 from tqdm import tqdm  # text bars: executed notebooks have no widget front end
 
 from humaps.cache import cache_dir, cached, data_digest, key_digest, lookup, source_digest

@@ -353,7 +353,8 @@ def fit_strategy(name: str, *, insole: np.ndarray | None, pose: np.ndarray | Non
         fitted = train_supervised(model, insole=x_in, pose=inputs.pose(pose) if uses_pose else None, labels=y,
                                   config=train_cfg, seed=seed, desc=name, progress=progress,
                                   valid=scorer(model, inputs, name))
-        return TrainedActivityModel(name, model, inputs, fitted.history, fitted.val_curve, fitted.best_epoch)
+        # on the CPU: a trained model travels (to the student jobs, the cache, a client without a GPU)
+        return TrainedActivityModel(name, model.cpu(), inputs, fitted.history, fitted.val_curve, fitted.best_epoch)
 
     if alpha is None or distill_loss is None:
         raise ValueError("student_teacher needs alpha and distill_loss (equation 8)")
