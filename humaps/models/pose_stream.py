@@ -34,6 +34,7 @@ Shapes: P (B,k,32) N/cm², A (B,k,18) as :mod:`humaps.data.features`, joints (B,
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import torch
@@ -198,7 +199,8 @@ class PoseStream(nn.Module):
         seen = visible(frames, state.slot_frame, self.window) & (state.slot_frame >= 0)
         # additive, made once per step: a boolean mask would be converted by each of the 4·n_layers attentions
         mask = torch.zeros(seen.shape).masked_fill_(~seen, float("-inf"))
-        joints, state.lstm = (core or self.core)(p, a, state.lstm, state.cache, slots, mask)
+        joints, lstm = (core or self.core)(p, a, state.lstm, state.cache, slots, mask)
+        state.lstm = list(lstm)
         state.frames += k
         return joints
 
@@ -210,7 +212,9 @@ class PoseStream(nn.Module):
         frames = torch.arange(k)
         args = (torch.zeros(batch, k, 32), torch.zeros(batch, k, 18), state.lstm, state.cache, frames % self.slots,
                 torch.zeros(k, self.slots))
-        fn = torch.jit.trace(_Core(self), args, check_trace=False)
+        with warnings.catch_warnings():  # the shape checks it warns about hold for every step of k frames
+            warnings.simplefilter("ignore", torch.jit.TracerWarning)
+            fn = torch.jit.trace(_Core(self), args, check_trace=False)
         return torch.jit.freeze(fn.eval())
 
     def run(self, p: torch.Tensor, a: torch.Tensor, *, core=None) -> torch.Tensor:
@@ -230,4 +234,5 @@ class _Core(nn.Module):
         self.stream = stream
 
     def forward(self, p, a, lstm: list[torch.Tensor], cache, slots, mask):
-        return self.stream.core(p, a, lstm, cache, slots, mask)
+        joints, lstm = self.stream.core(p, a, lstm, cache, slots, mask)
+        return joints, tuple(lstm)
