@@ -103,6 +103,9 @@ class CausalInputs:
     def _hold(self, sides: np.ndarray) -> np.ndarray:
         """(n, 2, 25) with NaN for a blank side → rows with both sides (leading one-sided rows dropped)."""
         blank = np.isnan(sides[:, :, 0])  # (n, 2): a side is all blank or all filled (the parser checks)
+        if self._last is not None and not blank.any():  # the common case: nothing to hold
+            self._last = sides[-1].copy()
+            return sides
         if self._last is None:
             both = np.flatnonzero(~blank.any(axis=1))
             start = int(both[0]) if both.size else len(sides)
@@ -123,20 +126,21 @@ class CausalInputs:
 
     def _orientation(self, sides: np.ndarray) -> np.ndarray:
         """(n, 2, 3) pitch, yaw (unwrapped along the stream), roll in degrees."""
-        pyr = np.empty((len(sides), 2, 3))
         first = not self._q
-        for s in range(2):
-            q = _madgwick_fast(np.radians(sides[:, s, SIDE["angular"]]), sides[:, s, SIDE["acceleration"]],
-                               1.0 / self.rate_hz, self.gain, q0=None if first else self._q[s])
-            if first:
-                self._q.append(None)
-            self._q[s] = tuple(q[-1])
-            pyr[:, s] = quaternion_to_pyr(q)
+        q = np.stack([_madgwick_fast(np.radians(sides[:, s, SIDE["angular"]]), sides[:, s, SIDE["acceleration"]],
+                                     1.0 / self.rate_hz, self.gain, q0=None if first else self._q[s])
+                      for s in range(2)], axis=1)  # (n, 2, 4)
+        self._q = [tuple(q[-1, s]) for s in range(2)]
+        pyr = quaternion_to_pyr(q)  # (n, 2, 3)
         yaw = np.radians(pyr[:, :, 1])  # (n, 2)
         if self._yaw is None:
             unwrapped = np.unwrap(yaw, axis=0)
-        else:  # continue the unwrapping from the last row: its correction carries over
-            unwrapped = np.unwrap(np.concatenate([self._yaw[None], yaw]), axis=0)[1:] + (self._yaw_unwrapped - self._yaw)
+        else:  # np.unwrap's correction, continued from the last row (its offset carries over)
+            step = np.diff(yaw, axis=0, prepend=self._yaw[None])
+            wrapped = np.mod(step + np.pi, 2 * np.pi) - np.pi
+            wrapped[(wrapped == -np.pi) & (step > 0)] = np.pi
+            correction = np.where(np.abs(step) < np.pi, 0.0, wrapped - step)
+            unwrapped = yaw + (self._yaw_unwrapped - self._yaw) + np.cumsum(correction, axis=0)
         self._yaw, self._yaw_unwrapped = yaw[-1].copy(), unwrapped[-1].copy()
         pyr[:, :, 1] = np.degrees(unwrapped)
         return pyr
@@ -178,12 +182,21 @@ class CausalInputs:
         ext = np.concatenate([self._yaw_hist, yaw])  # (h + m, 2): the previous W − 1 frames, then the new ones
         h = len(self._yaw_hist)
         pad = np.concatenate([np.zeros((W - 1, 2)), ext])  # zeros stand for frames before the first: they add 0
-        total = np.lib.stride_tricks.sliding_window_view(pad, W, axis=0)[h:].sum(axis=-1)  # (m, 2)
+        # the windows ending at the new frames, as a strided view (m, 2, W); each summed in the same order
+        view = np.lib.stride_tricks.as_strided(pad[h:], shape=(m, 2, W), strides=(pad.strides[0], pad.strides[1],
+                                                                                  pad.strides[0]), writeable=False)
+        total = view.sum(axis=-1)  # (m, 2)
         count = np.minimum(np.arange(self.frames - m, self.frames) + 1, W)[:, None]  # frames in each window
         A[:, list(AUX_YAW)] = yaw - total / count
         self._yaw_hist = ext[max(0, len(ext) - (W - 1)):]
 
     # ------------------------------------------------------------------ public
+    @property
+    def next_time(self) -> float | None:
+        """Time (s) of the next grid frame, None before the first row with both sides: a row earlier than
+        it completes no frame, so a caller may hold such rows and push them with the one that does."""
+        return None if self._t0 is None else self._t0 + self.frames / self.fs_hz
+
     def push(self, time: np.ndarray, sides: np.ndarray) -> ModelFrames:
         """Rows ``time`` (n,) s (increasing, after the frames already pushed) and ``sides`` (n, 2, 25)
         (NaN for a blank side) → the grid frames they complete (possibly none)."""

@@ -68,6 +68,7 @@ class PoseStreamer:
         self.stream = PoseStream(loaded.model, chunk=self.chunk)
         self.core = self.stream.traced() if engine == "traced" else None
         self.state = self.stream.initial_state()
+        self._rows: list = []  # rows that complete no frame yet
         self._pending: list[ModelFrames] = []  # frames not yet run through the model
         self._n_pending = 0
         self._ready: deque = deque()  # (index, time, pose) computed, not yet emitted
@@ -87,8 +88,13 @@ class PoseStreamer:
 
     def push(self, time: np.ndarray, sides: np.ndarray) -> list[tuple[int, float, np.ndarray]]:
         """Rows (n,) s and (n, 2, 25) → the poses due: one per model frame these rows completed."""
+        self._rows.append((time, sides))
+        due = self.inputs.next_time
+        if due is not None and time[-1] < due - 1e-9:
+            return []  # no frame completed yet: the rows wait (fewer, larger pushes; no frame waits longer)
+        rows, self._rows = self._rows, []
         out = []
-        new = self.inputs.push(time, sides)
+        new = self.inputs.push(np.concatenate([r[0] for r in rows]), np.concatenate([r[1] for r in rows]))
         for i in range(len(new)):  # the arrival loop: frame by frame, a model step every `chunk` frames
             self._pending.append(ModelFrames(new.time[i:i + 1], new.P[i:i + 1], new.A[i:i + 1]))
             self.arrived += 1
@@ -101,7 +107,9 @@ class PoseStreamer:
         return out
 
     def finish(self) -> list[tuple[int, float, np.ndarray]]:
-        """End of stream: the last partial chunk is computed and every pose not yet emitted leaves now."""
+        """End of stream: the last partial chunk is computed and every pose not yet emitted leaves now.
+
+        Rows after the last grid frame complete none: they give no frame (and no pose)."""
         if self._pending:
             self._run(ModelFrames.concat(self._pending))
             self._pending = []

@@ -32,6 +32,7 @@ from humaps.io.tabular import NUMBER
 from humaps.recordings import SIDES
 
 _NUMBER = re.compile(NUMBER)
+_PLAIN = re.compile(r"[0-9eE+\-.\t ]*")  # a line of numbers only (no nan/inf spellings, no '_', no text)
 ON_ERROR = ("stop", "skip")
 EXCERPT = 60  # characters of a bad line quoted in its error
 
@@ -120,17 +121,21 @@ class MoticonLineReader:
         if len(cells) != len(self._names):
             raise self._error(f"{len(self._names)} tab-separated columns (as in the '# time' line "
                               f"{self._header_line})", f"{len(cells)}", text)
-        values = np.empty(len(COLUMNS))
-        for j, c in enumerate(self._usecols):
-            cell = cells[c]
-            if cell == "":
-                values[j] = np.nan
-                continue
-            v = float(cell) if _NUMBER.fullmatch(cell) else None
-            if v is None or not np.isfinite(v):
-                raise self._error(f"a {'finite ' if v is not None else ''}number in column {c + 1} "
-                                  f"({self._names[c]!r})", repr(cell[:EXCERPT]), text)
-            values[j] = v
+        values = None
+        if _PLAIN.fullmatch(text):  # digits, signs, points, exponents only: float() reads exactly the reader's numbers
+            try:
+                values = np.array([float(cells[c]) if cells[c] else np.nan for c in self._usecols])
+            except ValueError:
+                values = None
+        if values is None or np.isinf(values).any():  # find the offending cell, cell by cell (the error path)
+            values = np.empty(len(COLUMNS))
+            for j, c in enumerate(self._usecols):
+                cell = cells[c]
+                v = np.nan if cell == "" else float(cell) if _NUMBER.fullmatch(cell) else None
+                if v is None or np.isinf(v):
+                    raise self._error(f"a {'finite ' if v is not None else ''}number in column {c + 1} "
+                                      f"({self._names[c]!r})", repr(cell[:EXCERPT]), text)
+                values[j] = v
         t, sides = values[0], values[1:].reshape(2, 25)
         if np.isnan(t):
             raise self._error("a time value", "a blank cell", text)
