@@ -78,30 +78,33 @@ def macs_per_frame(model: PoseNet) -> int:
     return model.n_parameters(inference_only=True)
 
 
-def bench(profile: str, *, seconds: float, gflops: float) -> dict:
+def bench(profile: str, *, seconds: float, gflops: float, train_batch: int | None = None) -> dict:
     torch.manual_seed(0)
     cfg = resolve("pose", profile)
     fs, T, B = cfg.fs_hz, cfg.window_frames, cfg.train.batch_size
+    Bt = B if train_batch is None else train_batch
     tcfg = cfg.train
     out: dict = {"profile": profile, "fs_hz": fs, "window": T}
     # ---------------------------------------------------------------- training and batch (bidirectional)
     model = PoseNet(cfg.model)
     out["params_M"] = model.n_parameters(inference_only=True) / 1e6
     P, A, J = torch.rand(B, T, 32) * 10, torch.randn(B, T, 18), torch.randn(B, T, 24, 3) * 0.3
+    Pt, At, Jt = P[:Bt], A[:Bt], J[:Bt]
     weights = tcfg.weights(pose_encoder=cfg.model.use_pose_encoder)
     press = PressNet(hidden=tcfg.cycle_hidden, fs_hz=fs).freeze() if tcfg.use_cycle else None
     accel = AccelNet(hidden=tcfg.cycle_hidden, fs_hz=fs).freeze() if tcfg.use_cycle else None
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
 
     def step():
-        loss, _ = total_loss(weights, out=model(P, A, J), joints=J, pressure=P, acceleration=A[..., ACC],
+        loss, _ = total_loss(weights, out=model(Pt, At, Jt), joints=Jt, pressure=Pt, acceleration=At[..., ACC],
                              press_net=press, accel_net=accel)
         opt.zero_grad()
         loss.backward()
         opt.step()
 
     model.train()
-    out["train_windows_per_s"] = B / timed(step, seconds, repeats=1)[0]
+    out["train_windows_per_s"] = Bt / timed(step, seconds, repeats=1)[0] if Bt else float("nan")
+    out["train_batch"] = Bt
     model.eval()
     with torch.no_grad():
         best, med, cpu = timed(lambda: model(P, A), seconds)
@@ -182,11 +185,17 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=1.0, help="timing budget per repeat of a measurement")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--train-batch", type=int, default=None,
+                        help="windows per training step (default: the profile's batch size; the paper's 32 "
+                             "windows of 300 frames need ~13 GB; 0 skips training)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
     gflops = gemm_gflops(args.seconds)
-    results = {p: bench(p, seconds=args.seconds, gflops=gflops) for p in args.profiles}
+    results = {}
+    for p in args.profiles:
+        results[p] = bench(p, seconds=args.seconds, gflops=gflops, train_batch=args.train_batch)
+        print(f"{p}: done (stream RTF {results[p]['stream_rtf']:.1f})", file=sys.stderr, flush=True)
     flat = {"threads": args.threads, "torch": torch.__version__, "gemm_gflops": gflops}
     for p, r in results.items():
         for key in ("stream_rtf", "stream_cpu_rtf", "stream_e2e_rtf", "batch_rtf", "causal_batch_rtf", "rolling_rtf",
@@ -200,7 +209,7 @@ def main() -> None:
           f"{gflops:.0f} GFLOP/s. RTF = model frames/s ÷ fs (wall clock, best of 3; cpu = this thread's CPU time)")
     for p, r in results.items():
         print(f"\n{p}: {r['params_M']:.2f} M params (inference), fs {r['fs_hz']:g} Hz, window {r['window']} frames | "
-              f"train {r['train_windows_per_s']:.1f} windows/s")
+              f"train {r['train_windows_per_s']:.1f} windows/s (batch {r['train_batch']})")
         print(f"  batch: bidirectional windows RTF {r['batch_rtf']:.1f} | causal, one long recording RTF "
               f"{r['causal_batch_rtf']:.1f} | old rolling-window streaming RTF {r['rolling_rtf']:.2f} | "
               f"compute floor (GEMM rate) RTF {r['floor_rtf']:.1f}")
