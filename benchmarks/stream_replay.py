@@ -76,7 +76,9 @@ def main() -> None:
             proc.stdin.close()
 
         writer = threading.Thread(target=write)
-        time.sleep(0)
+        ready = proc.stderr.readline().decode()  # "humaps pose: streaming at …": model loaded, step traced
+        if not ready.startswith("humaps pose: streaming"):
+            raise SystemExit(f"the pose command did not start: {ready}{proc.stderr.read().decode()}")
         writer.start()
         for line in proc.stdout:
             if line.startswith(b"#"):

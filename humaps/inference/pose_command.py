@@ -72,8 +72,8 @@ def _batch(args, loaded, writer: PoseWriter) -> str:
                         held=rec.filled.get("left rows", 0) + rec.filled.get("right rows", 0)) + note
 
 
-def _stream(args, loaded, writer: PoseWriter, latency: int) -> tuple[str, str | None, MoticonLineReader]:
-    streamer = PoseStreamer(loaded, latency=latency, engine=args.engine)
+def _stream(args, loaded, writer: PoseWriter, streamer: PoseStreamer) -> tuple[str, str | None, MoticonLineReader]:
+    latency = streamer.latency
     name = "<stdin>" if args.recording == "-" else args.recording
     reader = MoticonLineReader(name=name, on_error=args.on_error)
     stopped = None
@@ -120,10 +120,11 @@ def command(args) -> int:
     writer = PoseWriter(args.out, fs_hz=loaded.fs_hz, latency=latency if args.stream else None,
                         model_meta=loaded.meta, model_path=str(args.model))
     if args.stream:
+        streamer = PoseStreamer(loaded, latency=latency, engine=args.engine)  # ready (traced) before the first line
         print(f"humaps pose: streaming at {loaded.fs_hz:g} Hz with a latency of {latency} frames "
               f"({1000 * latency / loaded.fs_hz:.0f} ms): the pose of frame t leaves when frame t+{latency} arrives",
               file=sys.stderr, flush=True)
-        summary, stopped, reader = _stream(args, loaded, writer, latency)
+        summary, stopped, reader = _stream(args, loaded, writer, streamer)
         skipped, gaps = reader.skipped, reader.gaps
     else:
         try:
