@@ -8,6 +8,8 @@
     python -m humaps model-summary {pose,activity} --profile P
     python -m humaps profiles [SECTION ...]
     python -m humaps results DIR [--json]
+    python -m humaps train-pose --profile P [-p name value ...] [--recordings DIR] [--causal] --out model.pt
+    python -m humaps pose RECORDING|- --model model.pt --out poses.npz|FILE|- [--stream] [--latency L]
 
 A command given ``--cluster`` (:func:`humaps.experiments.cluster.add_cluster_argument`) runs its fold
 jobs on that Dask cluster: ``main`` sets ``$HUMAPS_CLUSTER`` for it, the papermill kernels inherit it.
@@ -90,6 +92,27 @@ def _cmd_results(args) -> int:
     return main_results(args.directory, as_json=args.json)
 
 
+def _cmd_train_pose(args) -> int:
+    from humaps.experiments.pose_export import export_pose_model, training_run
+    from humaps.provenance import git_commit
+
+    params = {name: _parse_value(value) for name, value in args.parameter or []}
+    recordings = None if args.recordings is None else str(Path(args.recordings).expanduser().resolve())
+    run = training_run(args.profile, params, recordings)
+    meta = export_pose_model(args.out, run, causal=args.causal, commit=git_commit(), progress=not args.quiet)
+    last = meta["curves"][-1] if meta["curves"] else {}
+    print(f"{args.out}: {'causal' if args.causal else 'bidirectional'} pose model, profile {args.profile}, "
+          f"{meta['train_windows']} windows of {len(meta['subjects'])} subjects, {meta['epochs']} epochs in "
+          f"{meta['train_seconds']:.0f} s (final loss {last.get('loss_total', float('nan')):.4f})")
+    return 0
+
+
+def _cmd_pose(args) -> int:
+    from humaps.inference.pose_command import command
+
+    return command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from humaps.experiments.cluster import add_cluster_argument
 
@@ -130,6 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("directory")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_results)
+    p = sub.add_parser("train-pose", help="train one pose model on a cohort and save it (for `pose`)")
+    p.add_argument("--profile", default="book")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
+    p.add_argument("--recordings", help="a folder of exports with motion capture and a manifest (default: simulated)")
+    p.add_argument("--causal", action="store_true", help="the causal variant, for `pose --stream`")
+    p.add_argument("--out", required=True, help="the model file to write (e.g. model.pt)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=_cmd_train_pose)
+    p = sub.add_parser("pose", help="3-D poses from a Moticon export with a trained model, whole or streamed")
+    from humaps.inference.pose_command import add_arguments as pose_arguments
+
+    pose_arguments(p)
+    p.set_defaults(func=_cmd_pose)
     return parser
 
 

@@ -38,21 +38,29 @@ def _acc2q(ax: float, ay: float, az: float) -> tuple[float, float, float, float]
     return tuple(c / qn for c in q)
 
 
-def _madgwick_fast(gyr: np.ndarray, acc: np.ndarray, dt: float, gain: float) -> np.ndarray:
+def _madgwick_fast(gyr: np.ndarray, acc: np.ndarray, dt: float, gain: float,
+                   q0: tuple[float, float, float, float] | None = None) -> np.ndarray:
     """Madgwick IMU filter, the update of ``ahrs.filters.Madgwick.updateIMU`` in plain floats.
 
     gyr (N, 3) rad/s, acc (N, 3) any unit; returns (N, 4) quaternions (w, x, y, z).
     A per-sample loop is inherent to the filter (each step needs the previous one).
+    ``q0``: continue from this quaternion (every sample is an update; how a stream is
+    filtered chunk by chunk); None: start at ``acc2q`` of the first sample, as ``ahrs`` does.
     """
     n = len(gyr)
     out = np.empty((n, 4))
     if n == 0:
         return out
     G, A = gyr.tolist(), acc.tolist()
-    qw, qx, qy, qz = _acc2q(*A[0])
-    out[0] = (qw, qx, qy, qz)
+    if q0 is None:
+        qw, qx, qy, qz = _acc2q(*A[0])
+        out[0] = (qw, qx, qy, qz)
+        first = 1
+    else:
+        qw, qx, qy, qz = (float(c) for c in q0)
+        first = 0
     sqrt = math.sqrt
-    for t in range(1, n):
+    for t in range(first, n):
         gx, gy, gz = G[t]
         if gx == 0.0 and gy == 0.0 and gz == 0.0:  # ahrs returns q unchanged for a zero rate
             out[t] = (qw, qx, qy, qz)

@@ -26,6 +26,7 @@ from humaps import skeleton
 from humaps.data.channels import CELLS_PER_FOOT, N_AUX, N_PRESSURE
 from humaps.data.normalise import Normaliser
 from humaps.graphs import FootGraph, SkeletonGraph
+from humaps.models.causal_attention import causal_attention
 from humaps.models.graph_conv import GCNStack
 
 
@@ -45,8 +46,13 @@ class PoseNetConfig:
       within each stream, then cross-attention from each stream to the other stream's
       layer input, then an MLP (pre-LayerNorm residual blocks, as in nanoGPT). After the
       last layer the two streams are concatenated and linearly fused to F (B,T,d);
-    - attention is bidirectional over the whole window; there is no positional
-      embedding: the encoders' LSTMs already make every frame's features order-aware;
+    - attention is bidirectional over the whole window (``causal=False``, the paper's model);
+      there is no positional embedding: the encoders' LSTMs already make every frame's
+      features order-aware;
+    - ``causal=True`` (ours, for streaming): self- and cross-attention see only the current
+      and earlier frames, at most ``attention_window`` of them (0 = all); the LSTMs are
+      uni-directional and the GCNs per frame in both variants, so the whole model is then
+      causal and :mod:`humaps.models.pose_stream` can run it frame by frame;
     - pressure GCN: ``gcn_layers`` layers per foot (separate weights for each foot, as
       "independent graphs"), each cell ending with ``press_node_features`` channels, so
       the concatenation is 32 × ``press_node_features`` wide (576 at the paper profile)
@@ -70,6 +76,8 @@ class PoseNetConfig:
     dropout: float = 0.1
     use_pose_encoder: bool = True
     foot_graph_rule: str = "delaunay"
+    causal: bool = False  # ours: attention to the past only (streaming); False = the paper's model
+    attention_window: int = 0  # causal only: frames a frame attends to, itself included (0 = all)
 
     def __post_init__(self):
         if self.d_model % self.n_heads:
@@ -80,6 +88,9 @@ class PoseNetConfig:
                 raise ValueError(f"PoseNetConfig.{name} must be >= 1, got {getattr(self, name)!r}")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"PoseNetConfig.dropout must be in [0, 1), got {self.dropout!r}")
+        if self.attention_window < 0 or (self.attention_window and not self.causal):
+            raise ValueError(f"PoseNetConfig.attention_window must be >= 0 and needs causal=True, got "
+                             f"attention_window={self.attention_window!r}, causal={self.causal!r}")
 
     @classmethod
     def tiny(cls, **overrides) -> "PoseNetConfig":
@@ -174,11 +185,16 @@ class PoseEncoder(nn.Module):
 
 
 class Attention(nn.Module):
-    """Multi-head attention of queries from x (B,T,d) over keys/values from ctx (B,S,d)."""
+    """Multi-head attention of queries from x (B,T,d) over keys/values from ctx (B,S,d).
 
-    def __init__(self, d: int, n_heads: int, dropout: float):
+    ``causal``: x and ctx are the same T frames and frame t attends to frames
+    (t - ``window``, t] of ctx (:func:`~humaps.models.causal_attention.causal_attention`).
+    """
+
+    def __init__(self, d: int, n_heads: int, dropout: float, *, causal: bool = False, window: int = 0):
         super().__init__()
         self.n_heads, self.dropout = n_heads, dropout
+        self.causal, self.window = causal, window
         self.q = nn.Linear(d, d)
         self.kv = nn.Linear(d, 2 * d)
         self.out = nn.Linear(d, d)
@@ -190,7 +206,11 @@ class Attention(nn.Module):
         k, v = self.kv(ctx).split(d, dim=2)  # 2 × (B,S,d)
         k = k.view(B, S, H, d // H).transpose(1, 2)  # (B,H,S,d/H)
         v = v.view(B, S, H, d // H).transpose(1, 2)  # (B,H,S,d/H)
-        y = F.scaled_dot_product_attention(q, k, v, dropout_p=self.dropout if self.training else 0.0)
+        p = self.dropout if self.training else 0.0
+        if self.causal:
+            y = causal_attention(q, k, v, window=self.window, dropout_p=p)
+        else:
+            y = F.scaled_dot_product_attention(q, k, v, dropout_p=p)
         y = y.transpose(1, 2).reshape(B, T, d)  # (B,H,T,d/H) → (B,T,d)
         return self.out(y)
 
@@ -202,8 +222,8 @@ class StreamBlock(nn.Module):
         super().__init__()
         d = cfg.d_model
         self.ln_self, self.ln_cross, self.ln_ctx, self.ln_mlp = (nn.LayerNorm(d) for _ in range(4))
-        self.self_attn = Attention(d, cfg.n_heads, cfg.dropout)
-        self.cross_attn = Attention(d, cfg.n_heads, cfg.dropout)
+        self.self_attn = Attention(d, cfg.n_heads, cfg.dropout, causal=cfg.causal, window=cfg.attention_window)
+        self.cross_attn = Attention(d, cfg.n_heads, cfg.dropout, causal=cfg.causal, window=cfg.attention_window)
         self.mlp = mlp(d, cfg.mlp_ratio * d, d, cfg.dropout)
         self.drop = nn.Dropout(cfg.dropout)
 
