@@ -9,6 +9,7 @@
     python -m humaps profiles [SECTION ...]
     python -m humaps results DIR [--json]
     python -m humaps train-pose --profile P [-p name value ...] [--recordings DIR] [--causal] --out model.pt
+                                [--cluster ADDRESS|local:N]
     python -m humaps pose RECORDING|- --model model.pt --out poses.npz|FILE|- [--stream] [--latency L]
 
 A command given ``--cluster`` (:func:`humaps.experiments.cluster.add_cluster_argument`) runs its fold
@@ -160,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--causal", action="store_true", help="the causal variant, for `pose --stream`")
     p.add_argument("--out", required=True, help="the model file to write (e.g. model.pt)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_cluster_argument(p)
     p.set_defaults(func=_cmd_train_pose)
     p = sub.add_parser("pose", help="3-D poses from a Moticon export with a trained model, whole or streamed")
     from humaps.inference.pose_command import add_arguments as pose_arguments

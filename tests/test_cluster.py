@@ -77,6 +77,19 @@ def test_pose_folds_match_the_local_pool_bit_for_bit(scheduler, monkeypatch):
         assert all(torch.equal(a.model_state[k], b.model_state[k]) for k in a.model_state)
 
 
+def test_train_pose_sends_its_candidates_to_the_cluster(scheduler, monkeypatch, tmp_path):
+    from humaps.experiments.pose_export import fit_pose_model
+
+    cfg = update(resolve("pose", "smoke"), epochs=1, cycle_epochs=1, fs_hz=100.0, max_train_windows=8)
+    seqs = make_fake_sequences(n=16, T=20, n_subjects=4)
+    monkeypatch.setenv("HUMAPS_CACHE", str(tmp_path / "local"))
+    local, _, _ = fit_pose_model(cfg, seqs)
+    monkeypatch.setenv("HUMAPS_CACHE", str(tmp_path / "remote"))  # an empty cache: every candidate is submitted
+    remote, used, _ = _on(scheduler, monkeypatch, lambda: fit_pose_model(cfg, seqs))
+    assert "pose_export" in _ran_on(scheduler) and used.train.w_mpjae in cfg.w_mpjae_grid
+    assert all(torch.equal(a, b) for a, b in zip(local.model.state_dict().values(), remote.model.state_dict().values()))
+
+
 # --------------------------------------------------------------------------- tiny jobs
 
 @dataclass(frozen=True)
