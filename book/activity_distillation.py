@@ -54,8 +54,9 @@ print(f"{len(cfg.distill_losses)} distillation losses × {len(cfg.alphas)} value
 sweep = loso.sweep_table(results.predictions)
 insoles_only = loso.mean_class_accuracy(results.predictions)["insoles"]
 print(f"insoles-only mean class accuracy, for reference: {insoles_only:.1f} %")
-sweep.rename(columns={"distill_loss": "distillation loss", "alpha": "α", "accuracy": "accuracy (%)",
-                      "mean_class_accuracy": "mean class accuracy (%)", "macro_f1": "macro-F1 (%)"}).round(1)
+sweep.round({"accuracy": 1, "mean_class_accuracy": 1, "macro_f1": 1}).rename(columns={
+    "distill_loss": "distillation loss", "alpha": "α", "accuracy": "accuracy (%)",
+    "mean_class_accuracy": "mean class accuracy (%)", "macro_f1": "macro-F1 (%)"})
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
