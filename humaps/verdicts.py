@@ -273,6 +273,8 @@ def _why(effect: Effect, status: str, p_adj: float) -> str:
         return f": too few {effect.unit} to decide ({effect.n_units} < {MIN_UNITS})"
     if np.isfinite(p_adj) and p_adj < ALPHA and effect.ci_low > 0:
         return ": real, but smaller than the practical threshold"
+    if effect.ci_high < effect.threshold:
+        return ": the interval does not exclude 0, and lies below the practical threshold (any effect is smaller)"
     return ": the interval does not exclude 0 after the correction"
 
 
