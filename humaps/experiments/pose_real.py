@@ -227,20 +227,21 @@ def channel_shift(simulated: pd.DataFrame, real: pd.DataFrame) -> pd.DataFrame:
 
 #: why a channel's real walking may lie far from the simulated one: the physics, by channel group
 WHY: dict[str, str] = {
-    "pitch": "orientation integrated from the gyroscope: an offset beyond the filter's correction rate drifts "
-             "it; the simulated insoles draw offsets over the whole measured range, while most real frames come "
-             "from one pair of insoles with small offsets",
-    "roll": "as pitch; and the simulated foot rolls mirror-symmetrically in walking (supination at push-off), "
-            "while both real insoles read the same roll",
-    "yaw": "the foot's turning within a window: the simulated foot yaws with a fixed program per subject",
-    "acc": "gravity and the foot's acceleration along the insole: its tilt in the shoe (drawn within the "
-           "measured range) and the foot's roll; in swing the simulated foot, driven by joint-angle curves, "
-           "accelerates forward at toe-off where the real one does not",
+    "pitch": "the foot's pitch through the stride: the simulated foot, driven by normative joint-angle curves, "
+             "leaves the floor less steeply than the real feet and stays flat for a shorter part of the stance; "
+             "raw, a gyroscope offset near the orientation filter's correction rate also drifts it (the real right "
+             "insole of the main wearer has one)",
+    "roll": "the foot's roll in walking: the simulated foot rolls mirror-symmetrically (supination at push-off), "
+            "while both real insoles read the same roll; raw, gyroscope offsets drift it as they drift pitch",
+    "yaw": "the foot's turning within a window: the simulated foot yaws by one program per subject, real walks "
+           "turn and weave",
+    "acc": "gravity and the foot's own acceleration along the insole: its tilt (mounting, and the foot's roll) "
+           "and, in swing, the simulated foot accelerating forward at toe-off where the real one does not",
     "COP": "where the load sits across the insole: the simulated line of progression is one line per foot",
     "pressure": "the simulated centre of pressure, that of a kinematic body's inverted pendulum, stays on the "
                 "heel longer in stance than the real one: heel cells loaded more, forefoot cells less",
-    "force": "how heavy the wearers are and how long each foot is loaded: two real people against a cohort, "
-             "and a shorter simulated stance",
+    "force": "how long each foot carries how much: the simulated stance is a shorter part of the stride than the "
+             "real one, so its force is zero more often; raw, also the wearers' weights",
 }
 
 
