@@ -54,7 +54,7 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import display
 
-from humaps import chapter, insole, plots
+from humaps import chapter, plots
 from humaps.actions import CATEGORIES, CATEGORY_OF, CLASS_NAMES
 from humaps.data import realism, source
 from humaps.data.clock_offset import offset_table
@@ -62,7 +62,6 @@ from humaps.data.cohort import simulate_subject
 from humaps.data.features import activity_windows
 from humaps.graphs import FootGraph, SkeletonGraph
 from humaps.report import verdict
-from humaps.skeleton import JOINTS
 
 _before = set(globals())
 
@@ -296,7 +295,10 @@ else:
 # recordings of two people cannot span what 32 simulated people do, so the
 # per-segment share is the stricter and more informative figure. The two shape
 # rows compare correlations with the mean real curve against the real
-# recordings' own leave-one-out correlations. On a recordings folder the
+# recordings' own leave-one-out correlations. The simulated insoles' device
+# values (IMU offsets, drift and noise, mounting tilt, the cells' noise, the
+# merged clocks) are fitted on these recordings by `python -m humaps calibrate`
+# (`humaps/sim/calibration.json` names the files). On a recordings folder the
 # folder's walking takes the place of the simulated segments (labelled
 # `recorded`); a folder holding these four recordings is not compared with
 # itself.
@@ -325,21 +327,11 @@ else:
 
 # %% tags=["nbval-check-output"]
 if table is not None:
-    inside = table["verdict"].eq("inside real range")
-    display(verdict(f"The median {what} walking segment falls inside the range of the real recordings "
-                    "for every statistic", inside.all(), f"{int(inside.sum())} of {len(table)} statistics"))
-    for row in table[~inside].itertuples(index=False):
-        print(f"  - median {row.verdict}: {row.statistic} (real {row[1]:.2f}–{row[2]:.2f}, "
-              f"{what} median {row[4]:.2f})")
-    SHARE = 75.0
-    wide = table["segments inside [%]"] < SHARE
-    display(verdict(f"For every statistic at least {SHARE:.0f} % of the {what} walking segments fall inside "
-                    "the real range", not wide.any(),
-                    f"{int((~wide).sum())} of {len(table)} statistics; "
-                    f"lowest {table['segments inside [%]'].min():.0f} % ({table.loc[table['segments inside [%]'].idxmin(), 'statistic']})"))
-    for row in table[wide].itertuples(index=False):
-        print(f"  - {row.statistic}: {row[6]:.0f} % of segments inside ({what} 5–95 % {row[3]:.2f}–{row[5]:.2f}, "
-              f"real {row[1]:.2f}–{row[2]:.2f})")
+    claims, lines, min_share = realism.verdicts(table, what)
+    display(*claims)
+    print("\n".join(lines))
+    if what == "simulated":
+        chapter.record(**{"data.realism.min_share_inside": min_share})
 else:
     print("skipped: no comparison with the real reference (see above)")
 

@@ -15,7 +15,7 @@ import hashlib
 import os
 import pickle
 import uuid
-from dataclasses import fields
+from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -86,10 +86,14 @@ def cached(name: str, key: Any, fn: Callable[[], Any], *, enabled: bool = True,
 
 
 def data_digest(data) -> str:
-    """SHA-256 (20 hex) over the dtype, shape and bytes of every array field of ``data`` (a dataclass)."""
+    """SHA-256 (20 hex) over the dtype, shape and bytes of every array field of ``data`` (a dataclass;
+    dataclass fields by their own digest)."""
     h = hashlib.sha256()
     for f in fields(data):
         value = getattr(data, f.name)
+        if is_dataclass(value) and not isinstance(value, type):      # nested data: its own digest
+            h.update(f"{f.name}:{data_digest(value)}".encode())
+            continue
         if not isinstance(value, np.ndarray):
             h.update(f"{f.name}={value!r}".encode())
             continue

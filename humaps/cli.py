@@ -8,6 +8,7 @@
     python -m humaps model-summary {pose,activity} --profile P
     python -m humaps profiles [SECTION ...]
     python -m humaps results DIR [--json]
+    python -m humaps calibrate [--folder DIR] [--out FILE]
     python -m humaps train-pose --profile P [-p name value ...] [--recordings DIR] [--causal] --out model.pt
                                 [--cluster ADDRESS|local:N]
     python -m humaps pose RECORDING|- --model model.pt --out poses.npz|FILE|- [--stream] [--latency L]
@@ -87,6 +88,14 @@ def _cmd_profiles(args) -> int:
     return 0
 
 
+def _cmd_calibrate(args) -> int:
+    from humaps.data.calibration import calibrate
+
+    doc = calibrate(None if args.folder is None else Path(args.folder), None if args.out is None else Path(args.out))
+    print(f"fitted on {len(doc['files'])} recordings: " + ", ".join(f["name"] for f in doc["files"]))
+    return 0
+
+
 def _cmd_results(args) -> int:
     from humaps.results import main_results
 
@@ -150,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("profiles", help="print every parameter's value at each profile")
     p.add_argument("section", nargs="*", help="cohort, pose, activity (default: all)")
     p.set_defaults(func=_cmd_profiles)
+    p = sub.add_parser("calibrate", help="fit the insole simulator's device values on real recordings")
+    p.add_argument("--folder", help="a recordings folder with a manifest (default: the real Moticon walking recordings)")
+    p.add_argument("--out", help="where to write the values (default: humaps/sim/calibration.json)")
+    p.set_defaults(func=_cmd_calibrate)
     p = sub.add_parser("results", help="headline results recorded by a folder of executed notebooks")
     p.add_argument("directory")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -93,6 +93,7 @@ def test_step_timing_on_a_known_gait():
     assert fraction == pytest.approx([0.6, 0.6])
     assert rate[0] == pytest.approx(2 / 3.0)  # two onsets in 3 s
     assert interval[0] == pytest.approx(1.0)
+    assert duration[0] == pytest.approx(0.9)  # 180 contact frames over 2 onsets (the contact at t = 0 has none)
     assert f[8] == pytest.approx(0.2) and f[10] == pytest.approx(0.0)  # double support, flight
 
 

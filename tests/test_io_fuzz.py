@@ -179,7 +179,6 @@ def mutation(draw, fmt: str, name: str):
     kind = draw(st.sampled_from(["truncate", "cut_lines", "delete", "duplicate", "swap_lines", "blank_line",
                                  "swap_columns", "rename_column", "cell", "bad_bytes", "header_value",
                                  "crlf", "bom"] + (["time_shift", "stretch", "physics"] if fmt != "annotations" else [])))
-    keep = None                                            # annotations: which data lines survive
     if kind == "truncate":                                 # cut inside a line: no final newline
         k = draw(st.integers(1, len(seed) - 1).filter(lambda k: seed[k - 1:k] != b"\n"))
         return seed[:k], f"truncate at byte {k}", None

@@ -37,6 +37,9 @@ TOLERANCES: list[tuple[str, float, float]] = [
     ("book.seconds", math.inf, 0.0),  # wall time: recorded, never compared
     # 57 real force onsets; range 0.053 (3 onsets)
     ("pose.real.onsets_matched_fraction", 0.10, 0.0),
+    # s; not yet measured with `make dispatch-check`: one frame of the smoke profile's 25-Hz poses moves the
+    # autocorrelation peak by 0.04 s of stride, 0.02 s of step, and the mean is over 4 recordings
+    ("pose.real.step_time_error_s", 0.05, 0.0),
     ("*fraction", 0.05, 0.0),  # data statistics (range 0)
     # cm; range 0.013 (heading-normalised) and 0.037 (paper's frame); baselines range < 1e-5
     ("pose.*mpjpe_cm*", 0.05, 0.01),

@@ -2,7 +2,6 @@
 import ast
 import re
 from collections import Counter
-from pathlib import Path
 
 import jupytext
 import pytest

@@ -113,4 +113,6 @@ def test_the_recordings_run_says_it_read_the_folder(runs):
     nb = nbformat.read(str(runs["recordings"]["data"]), as_version=4)
     text = "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "")
                    for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
-    assert "data: recordings in " in text and "4 subjects, 4 trials" in text and "simulated cohort of profile" not in text
+    n = resolve("cohort", "smoke").n_subjects  # one trial each
+    assert "data: recordings in " in text and f"{n} subjects, {n} trials" in text
+    assert "simulated cohort of profile" not in text

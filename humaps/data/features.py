@@ -73,6 +73,22 @@ def relative_yaw(A: np.ndarray) -> np.ndarray:
     return out
 
 
+#: per-recording input normalisations of the pose model (``PoseConfig.input_norm``): none, or the
+#: device's gyroscope offsets and the wearer's body weight taken out (:func:`humaps.data.calibration.device_normalised`)
+INPUT_NORMS: tuple[str, ...] = ("none", "device")
+
+
+def normalised_input(rec, input_norm: str = "none"):
+    """The insole recording ``rec`` as the pose model's input pipeline sees it under ``input_norm``."""
+    if input_norm not in INPUT_NORMS:
+        raise ValueError(f"input_norm must be one of {INPUT_NORMS}, got {input_norm!r}")
+    if input_norm == "none":
+        return rec
+    from humaps.data.calibration import device_normalised
+
+    return device_normalised(rec)
+
+
 # ----------------------------------------------------------------------------- pose sequences
 @dataclass
 class PoseSequences:
@@ -114,15 +130,16 @@ class PoseSequences:
 
 
 def pose_sequences(trials, *, fs_hz: float = 100.0, window_s: float = 1.0, stride_s: float = 0.5,
-                   max_gap_s: float = 0.1) -> PoseSequences:
-    """Slide ``window_s`` windows with ``stride_s`` over each trial's insole/mocap overlap, both streams on one grid."""
+                   max_gap_s: float = 0.1, input_norm: str = "none") -> PoseSequences:
+    """Slide ``window_s`` windows with ``stride_s`` over each trial's insole/mocap overlap, both streams on one grid;
+    each trial's insoles first pass :func:`normalised_input` (``input_norm``)."""
     T = int(round(window_s * fs_hz))
     if T < 1 or stride_s <= 0:
         raise ValueError(f"bad window {window_s} s / stride {stride_s} s at {fs_hz} Hz")
     out = {k: [] for k in ("P", "A", "J", "yaw", "subject", "label", "trial", "t0")}
     dropped = 0
     for tr in trials:
-        ins, mo = tr.insole, tr.mocap
+        ins, mo = normalised_input(tr.insole, input_norm), tr.mocap
         P, A, _ = insole_features(ins)
         tm = mo.time + tr.mocap_offset_s
         pos, _ = fill_short_gaps(tm, mo.positions, max_gap_s=max_gap_s)

@@ -276,6 +276,35 @@ def compare(real: list[dict], simulated: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+#: a statistic is realistic enough when at least this share of the walking segments lies inside the real range
+SHARE_INSIDE = 0.9
+
+
+def verdicts(table: pd.DataFrame, what: str = "simulated") -> tuple[list, list[str], float]:
+    """The verdicts on a :func:`compare` table: (verdicts, explanation lines, smallest share inside).
+
+    Two claims: the median ``what`` segment lies inside the real range for every statistic, and every
+    statistic has at least :data:`SHARE_INSIDE` of the segments inside it (the smallest per-statistic
+    share is returned, as a fraction). The lines name each statistic that fails either, with its numbers.
+    """
+    from humaps.report import verdict
+
+    inside = table["verdict"].eq("inside real range")
+    share = table["segments inside [%]"] / 100.0
+    worst = share.idxmin()
+    out = [verdict(f"The median {what} walking segment falls inside the range of the real recordings for every "
+                   "statistic", inside.all(), f"{int(inside.sum())} of {len(table)} statistics"),
+           verdict(f"For every statistic at least {SHARE_INSIDE:.0%} of the {what} walking segments fall inside the "
+                   "real range", bool((share >= SHARE_INSIDE).all()),
+                   f"{int((share >= SHARE_INSIDE).sum())} of {len(table)} statistics; lowest {share[worst]:.0%} "
+                   f"({table.loc[worst, 'statistic']})")]
+    lines = [f"  - median {r.verdict}: {r.statistic} (real {r[1]:.2f}–{r[2]:.2f}, {what} median {r[4]:.2f})"
+             for r in table[~inside].itertuples(index=False)]
+    lines += [f"  - {r.statistic}: {r[6]:.0f} % of segments inside ({what} 5–95 % {r[3]:.2f}–{r[5]:.2f}, "
+              f"real {r[1]:.2f}–{r[2]:.2f})" for r in table[share < SHARE_INSIDE].itertuples(index=False)]
+    return out, lines, float(share.min())
+
+
 def simulated_walking(trials, subjects: pd.DataFrame, *, label: str = "Walking") -> list[dict]:
     """Gait statistics of every annotated ``label`` segment of simulated ``trials``.
 

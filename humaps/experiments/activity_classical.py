@@ -116,7 +116,8 @@ def selection_budget(config: ActivityConfig, strategy: str) -> int:
     """How many settings a deep strategy scores on its validation subjects: every epoch of every
     candidate option (the pose-facing options for the strategies that see poses)."""
     options = len(config.pose_heading_grid) if strategy in ("skeleton", "concat") else 1
-    return options * config.train.epochs
+    modality = {"skeleton": "pose", "concat": "both"}.get(strategy, "insole")
+    return options * config.train.epochs_for(modality)
 
 
 def tree_counts(config: ActivityConfig, budget: int) -> np.ndarray:

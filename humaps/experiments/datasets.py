@@ -47,12 +47,13 @@ def pose_data(run: Run, *, show: bool = True) -> PoseSequences:
     if summary.without_mocap:
         print(f"pose: {len(summary.without_mocap)} trials without motion capture left out: "
               + ", ".join(summary.without_mocap))
-    key = (source.source_key(run), pose_cfg.fs_hz, pose_cfg.window_s, pose_cfg.stride_s)
+    key = (source.source_key(run), pose_cfg.fs_hz, pose_cfg.window_s, pose_cfg.stride_s, pose_cfg.input_norm)
 
     def build() -> PoseSequences:
         trials = [source.empty_annotations(t) for t in source.with_mocap(source.load(run).trials)]
         _enough_subjects(summary, {t.subject for t in trials}, pose_cfg.n_folds, "The pose chapters", "n_folds")
-        return pose_sequences(trials, fs_hz=pose_cfg.fs_hz, window_s=pose_cfg.window_s, stride_s=pose_cfg.stride_s)
+        return pose_sequences(trials, fs_hz=pose_cfg.fs_hz, window_s=pose_cfg.window_s, stride_s=pose_cfg.stride_s,
+                              input_norm=pose_cfg.input_norm)
 
     return cached("pose_sequences", key, build)
 

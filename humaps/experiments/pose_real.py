@@ -1,18 +1,21 @@
-"""The trained pose model on real Moticon recordings, and the one check we can compute there.
+"""The trained pose model on real Moticon recordings, and the checks we can compute there.
 
 The real walking recordings have no motion capture, so there is no ground
-truth. What can be checked is timing: a foot's predicted contact (its
-pelvis-relative ankle height drops to its stance level) should coincide with
-that insole's force onset. Nothing here uses labels.
+truth. What can be checked is timing: a foot's predicted contact (the end of
+its forward swing relative to the pelvis, :func:`predicted_contacts`) should
+coincide with that insole's force onset after a swing (:func:`force_onsets`),
+and the rhythm of the predicted ankles should match the insoles' step time
+(:func:`step_time`). Nothing here uses labels. When the check fails, the
+channels are compared one by one (:func:`shift_table`).
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from humaps.data.features import insole_features, relative_yaw
+from humaps.data.features import insole_features, normalised_input, relative_yaw
 from humaps.data.sync import grid, interp
-from humaps.data.realism import runs, stance_mask
+from humaps.data.realism import gait_stances, runs, stance_mask
 from humaps.experiments.pose_cv import PoseFold
 from humaps.models.pose_net import PoseNet
 from humaps.skeleton import INDEX
@@ -28,10 +31,12 @@ def trained_model(fold: PoseFold) -> PoseNet:
     return model.eval()
 
 
-def predict_recording(model: PoseNet, rec, *, window: int, fs_hz: float = 100.0) -> tuple[np.ndarray, np.ndarray]:
+def predict_recording(model: PoseNet, rec, *, window: int, fs_hz: float = 100.0,
+                      input_norm: str = "none") -> tuple[np.ndarray, np.ndarray]:
     """(time (M,) s, poses (M, 24, 3) m heading frame) over consecutive windows of ``window`` frames,
-    the recording's features resampled onto a ``fs_hz`` grid (the rate the model was trained at)."""
-    P, A, _ = insole_features(rec)
+    the recording's features (after :func:`~humaps.data.features.normalised_input`, as the model was
+    trained) resampled onto a ``fs_hz`` grid (the rate the model was trained at)."""
+    P, A, _ = insole_features(normalised_input(rec, input_norm))
     t = grid(rec.time[0], rec.time[-1], fs_hz)
     n = (len(t) // window) * window
     t = t[:n]
@@ -41,34 +46,77 @@ def predict_recording(model: PoseNet, rec, *, window: int, fs_hz: float = 100.0)
     return t, poses.reshape(n, 24, 3)
 
 
-def predicted_contacts(poses: np.ndarray, fs: float, *, level: float = 0.3, min_s: float = 0.15) -> list[np.ndarray]:
-    """Per side, frame indices where the predicted foot lands: the pelvis-relative ankle height
-    enters the lowest ``level`` fraction of its range and stays there ≥ ``min_s``."""
+#: a force onset counts as a foot contact when the insole was unloaded at least this long before it: a
+#: swing. Real swings last 0.30–0.85 s (the four walking recordings, interior gaps); shorter unloadings are
+#: weight shifts of a foot that stays on the floor (the simulated gait's first and last steps), which no
+#: pose can show
+MIN_SWING_S = 0.2
+#: a swing, seen in the poses: the foot moves forward relative to the pelvis faster than this (m/s) ...
+SWING_SPEED_M_S = 0.3
+#: ... for at least this long (s) ...
+SWING_RUN_S = 0.12
+#: ... and advances at least this far (m): a step, not a shuffle (walking steps are ≥ 0.4 m long, so the
+#: ankle moves ≥ 0.2 m forward relative to the pelvis in every swing)
+SWING_ADVANCE_M = 0.1
+#: the foot lands at the first frame after its peak forward speed where that speed has fallen below this
+#: fraction of the peak: terminal swing ends as the heel reaches the floor (the pelvis-relative ankle is
+#: then near its most forward point, the kinematic heel strike of Zeni et al. 2008)
+LANDING_FRACTION = 0.3
+
+
+def predicted_contacts(poses: np.ndarray, fs: float) -> list[np.ndarray]:
+    """Per side (left, right), frame indices where the foot lands, from poses (M, 24, 3) m in the heading
+    frame (pelvis-centred, body facing +y) at ``fs`` Hz.
+
+    A landing ends a forward swing: the ankle's forward speed relative to the pelvis exceeds
+    :data:`SWING_SPEED_M_S` for :data:`SWING_RUN_S` while it advances :data:`SWING_ADVANCE_M`; it lands
+    where that speed falls below :data:`LANDING_FRACTION` of the swing's peak. Standing, and a foot
+    planted under a moving body (it moves backward), give none.
+    """
     out = []
     for side in (0, 1):
-        h = poses[:, FOOT[side], 2]
-        lo, hi = np.percentile(h, 5), np.percentile(h, 95)
-        on, off = runs(h < lo + level * (hi - lo))
-        keep = ((off - on) / fs >= min_s) & (on > 0)
-        out.append(on[keep])
+        y = poses[:, FOOT[side], 1]
+        v = np.gradient(y) * fs if len(y) > 1 else np.zeros_like(y)
+        on, off = runs(v > SWING_SPEED_M_S)
+        hits = []
+        for a, b in zip(on, off):                       # one run per step, not per frame
+            if (b - a) / fs < SWING_RUN_S or y[min(b, len(y) - 1)] - y[a] < SWING_ADVANCE_M:
+                continue
+            peak = a + int(np.argmax(v[a:b]))
+            slow = np.flatnonzero(v[peak:] <= LANDING_FRACTION * v[peak])
+            if slow.size:
+                hits.append(peak + int(slow[0]))
+        out.append(np.asarray(hits, dtype=int))
+    return out
+
+
+def force_onsets(rec) -> list[np.ndarray]:
+    """Per side, the times (s) where the insole's force rises after a swing of ≥ :data:`MIN_SWING_S`
+    (stance detection of :func:`humaps.data.realism.stance_mask`, thresholds scaled to the recording's
+    median summed force)."""
+    f = rec.total_force
+    bw = float(np.percentile(f.sum(1), 50))
+    mask = stance_mask(f, on_n=max(40.0, 0.08 * bw), off_n=max(25.0, 0.04 * bw), fs=rec.rate_hz)
+    min_gap = int(round(MIN_SWING_S * rec.rate_hz))
+    out = []
+    for side in (0, 1):
+        gap_on, gap_off = runs(~mask[:, side])
+        ends = gap_off[(gap_off - gap_on >= min_gap) & (gap_on > 0) & (gap_off < len(f))]
+        out.append(rec.time[ends])
     return out
 
 
 def contact_agreement(rec, time: np.ndarray, poses: np.ndarray, *, tolerance_s: float = 0.15) -> pd.DataFrame:
-    """Per side: force onsets, predicted contacts, how many onsets have a predicted contact within
-    ``tolerance_s``, and the median signed lag (predicted − force) of those matches.
+    """Per side: force onsets (:func:`force_onsets`), predicted contacts (:func:`predicted_contacts`), how
+    many onsets have a predicted contact within ``tolerance_s``, and the median signed lag
+    (predicted − force) of those matches.
 
     ``time`` (M,) s and ``poses`` (M, 24, 3): :func:`predict_recording`'s output.
     """
     fs_pose = 1.0 / float(np.median(np.diff(time)))
-    inside = rec.time <= time[-1]
-    f, t_force = rec.total_force[inside], rec.time[inside]
-    bw = float(np.percentile(f.sum(1), 50))
-    mask = stance_mask(f, on_n=max(40.0, 0.08 * bw), off_n=max(25.0, 0.04 * bw), fs=rec.rate_hz)
+    rec = rec.between(rec.time[0], time[-1] + 1e-9)          # the force where there are poses
     rows = []
-    for side, contacts in zip((0, 1), predicted_contacts(poses, fs_pose)):
-        onsets = runs(mask[:, side])[0]
-        onsets = t_force[onsets[onsets > 0]]
+    for side, (contacts, onsets) in enumerate(zip(predicted_contacts(poses, fs_pose), force_onsets(rec))):
         contacts = time[contacts]
         if len(contacts) and len(onsets):
             lag = contacts[None, :] - onsets[:, None]  # (onsets, contacts) s
@@ -80,6 +128,34 @@ def contact_agreement(rec, time: np.ndarray, poses: np.ndarray, *, tolerance_s: 
                      "predicted contacts": len(contacts), f"matched within {tolerance_s:g} s": int(hit.sum()),
                      "median lag (s)": float(np.median(nearest[hit])) if hit.any() else float("nan")})
     return pd.DataFrame(rows)
+
+
+def step_time(rec, time: np.ndarray, poses: np.ndarray, *, max_step_s: float = 1.5) -> dict:
+    """Step time (s) of one recording two ways that share nothing but the clock: from the insoles, the
+    median interval between successive force onsets of alternate feet (:func:`force_onsets`, intervals
+    up to ``max_step_s``); from the predicted poses, half the period of the left−right difference of the
+    ankles' forward positions, over the span the insoles say is walking (the first autocorrelation maximum after its first negative value, refined by a
+    parabola). No contact detector on the poses: an independent check of their rhythm."""
+    onsets = sorted((t, s) for s, ts in enumerate(force_onsets(rec)) for t in ts)
+    steps = [b[0] - a[0] for a, b in zip(onsets, onsets[1:]) if a[1] != b[1] and b[0] - a[0] <= max_step_s]
+    force = float(np.median(steps)) if steps else float("nan")
+    pose = float("nan")
+    if len(onsets) >= 2:
+        span = (time >= onsets[0][0]) & (time <= onsets[-1][0])
+        d = poses[span, FOOT[0], 1] - poses[span, FOOT[1], 1]
+        d = d - d.mean()
+        fs = 1.0 / float(np.median(np.diff(time)))
+        ac = np.correlate(d, d, mode="full")[len(d) - 1:]
+        negative = np.flatnonzero(ac < 0)              # half a stride: the feet in anti-phase
+        lo = int(negative[0]) if negative.size else len(ac)
+        hi = min(len(ac) - 1, int(round(2 * max_step_s * fs)))
+        if hi > lo + 2:
+            k = lo + int(np.argmax(ac[lo:hi]))         # one stride: the first peak after it
+            if 0 < k < len(ac) - 1:                    # parabolic refinement of the peak
+                den = ac[k - 1] - 2 * ac[k] + ac[k + 1]
+                k = k + (0.5 * (ac[k - 1] - ac[k + 1]) / den if den != 0 else 0.0)
+            pose = float(k / fs / 2)
+    return {"step time, insoles (s)": force, "step time, poses (s)": pose, "error (s)": pose - force}
 
 
 # --------------------------------------------------------------------------- when the check fails: why
@@ -96,25 +172,103 @@ def walking_segments(trials, *, label: str = "Walking") -> list:
             for s, e in tr.annotations.loc[tr.annotations["label"] == label, ["start_s", "end_s"]].to_numpy()]
 
 
-def input_frames(recordings: list) -> pd.DataFrame:
-    """Every frame of ``recordings`` as the model's input channels: (frames, 50), columns :data:`CHANNELS`."""
-    return pd.DataFrame(np.concatenate([np.concatenate(insole_features(r)[:2], axis=1) for r in recordings]),
-                        columns=list(CHANNELS))
+def input_frames(recordings: list, *, input_norm: str = "none", window: int = 100, walking_only: bool = False,
+                 augment: float = 0.0, seed: int = 0) -> pd.DataFrame:
+    """Every frame of ``recordings`` as the model's input channels: (frames, 50), columns :data:`CHANNELS`.
+
+    As the model sees them: after ``input_norm`` (:func:`~humaps.data.features.normalised_input`), each
+    foot's yaw relative to consecutive windows of ``window`` frames (:func:`relative_yaw`; absolute yaw
+    is arbitrary; a last partial window is left out), and with ``augment`` > 0 through the training's
+    device augmentation (:func:`humaps.training.augment.augment_windows`, seeded by ``seed``).
+    ``walking_only``: just the windows inside each recording's walking (:func:`walking_span`), so that
+    standing before and after a walk does not count.
+    """
+    import torch
+
+    from humaps.training.augment import augment_windows
+
+    out = []
+    generator = torch.Generator().manual_seed(seed)
+    for r in recordings:
+        P, A, _ = insole_features(normalised_input(r, input_norm))
+        a, b = walking_span(r) if walking_only else (0, len(P))
+        n = ((b - a) // window) * window
+        P = P[a:a + n].reshape(-1, window, P.shape[1]).astype(np.float32)
+        A = relative_yaw(A[a:a + n].reshape(-1, window, A.shape[1]))
+        if augment > 0 and len(P):
+            P, A = (x.numpy() for x in augment_windows(torch.as_tensor(P), torch.as_tensor(A), generator, augment))
+        out.append(np.concatenate([P, A], axis=-1).reshape(-1, len(CHANNELS)))
+    return pd.DataFrame(np.concatenate(out), columns=list(CHANNELS))
+
+
+def walking_span(rec) -> tuple[int, int]:
+    """(first, last + 1) frame of ``rec``'s walking: from the first complete gait stance's start to the
+    last one's end, either foot (:func:`humaps.data.realism.gait_stances`); the whole recording without."""
+    try:
+        stances, _ = gait_stances(rec)
+    except ValueError:
+        return 0, rec.n_frames
+    on = [o for o, _ in stances if len(o)]
+    off = [e for _, e in stances if len(e)]
+    return (min(o[0] for o in on), max(e[-1] for e in off)) if on else (0, rec.n_frames)
 
 
 def channel_shift(simulated: pd.DataFrame, real: pd.DataFrame) -> pd.DataFrame:
-    """Per model input channel (:func:`input_frames` of each; absolute yaw left out: it is arbitrary), the
-    median of the simulated and of the real frames and their two-sample Kolmogorov–Smirnov distance,
-    largest first."""
+    """Per model input channel (:func:`input_frames` of each), the median of the simulated and of the real
+    frames and their two-sample Kolmogorov–Smirnov distance, largest first."""
     from scipy.stats import ks_2samp
 
     rows = [{"channel": name, "simulated median": simulated[name].median(), "real median": real[name].median(),
              "KS distance": ks_2samp(simulated[name], real[name]).statistic}
-            for name in CHANNELS if not name.startswith("yaw")]
+            for name in CHANNELS]
     return pd.DataFrame(rows).sort_values("KS distance", ascending=False).set_index("channel")
 
 
-def simulated_control(model: PoseNet, trials, *, window: int, fs_hz: float) -> pd.DataFrame:
+#: why a channel's real walking may lie far from the simulated one: the physics, by channel group
+WHY: dict[str, str] = {
+    "pitch": "the foot's pitch through the stride: the simulated foot, driven by normative joint-angle curves, "
+             "leaves the floor less steeply than the real feet and stays flat for a shorter part of the stance; "
+             "raw, a gyroscope offset near the orientation filter's correction rate also drifts it (the real right "
+             "insole of the main wearer has one)",
+    "roll": "the foot's roll in walking: the simulated foot rolls mirror-symmetrically (supination at push-off), "
+            "while both real insoles read the same roll; raw, gyroscope offsets drift it as they drift pitch",
+    "yaw": "the foot's turning within a window: the simulated foot yaws by one program per subject, real walks "
+           "turn and weave",
+    "acc": "gravity and the foot's own acceleration along the insole: its tilt (mounting, and the foot's roll) "
+           "and, in swing, the simulated foot accelerating forward at toe-off where the real one does not",
+    "COP": "where the load sits across the insole: the simulated line of progression is one line per foot",
+    "pressure": "the simulated centre of pressure, that of a kinematic body's inverted pendulum, stays on the "
+                "heel longer in stance than the real one: heel cells loaded more, forefoot cells less",
+    "force": "how long each foot carries how much: the simulated stance is a shorter part of the stride than the "
+             "real one, so its force is zero more often; raw, also the wearers' weights",
+}
+
+
+def why(channel: str) -> str:
+    """The physics behind a real-vs-simulated difference in ``channel`` (:data:`WHY`)."""
+    return next(text for key, text in WHY.items() if channel.split()[0] == key or channel.startswith(key))
+
+
+def shift_table(simulated: list, real: list, *, input_norm: str, window: int, augment: float = 0.0) -> pd.DataFrame:
+    """Per model input channel, the KS distance between the walking of the ``real`` and of the ``simulated``
+    recordings (:func:`input_frames`, walking only): raw, and as the model sees them (``input_norm``, and
+    for the training side ``augment``); the medians of the latter; and, where it exceeds
+    :data:`KS_MAX`, :func:`why`. Largest model-input distance first."""
+    kw = dict(window=window, walking_only=True)
+    raw = channel_shift(input_frames(simulated, **kw), input_frames(real, **kw))
+    seen = channel_shift(input_frames(simulated, input_norm=input_norm, augment=augment, **kw),
+                         input_frames(real, input_norm=input_norm, **kw))
+    out = seen.rename(columns={"KS distance": "KS, model input"})
+    out.insert(0, "KS, raw", raw["KS distance"])
+    out["why"] = [why(c) if d > KS_MAX else "" for c, d in out["KS, model input"].items()]
+    return out
+
+
+#: the largest KS distance between real and simulated walking a channel may have
+KS_MAX = 0.2
+
+
+def simulated_control(model: PoseNet, trials, *, window: int, fs_hz: float, input_norm: str = "none") -> pd.DataFrame:
     """The same timing check on simulated walking (subjects the model never saw), where the truth is
     known: with the model's predicted poses, and with the true poses through the same detector."""
     from humaps.skeleton import heading_normalised
@@ -123,7 +277,7 @@ def simulated_control(model: PoseNet, trials, *, window: int, fs_hz: float) -> p
     for tr in trials:
         for s, e in tr.annotations.loc[tr.annotations["label"] == "Walking", ["start_s", "end_s"]].to_numpy():
             rec = tr.insole.between(s, e)
-            t, pred = predict_recording(model, rec, window=window, fs_hz=fs_hz)
+            t, pred = predict_recording(model, rec, window=window, fs_hz=fs_hz, input_norm=input_norm)
             true = heading_normalised(interp(tr.mocap.time + tr.mocap_offset_s, tr.mocap.positions, t))
             rows += [contact_agreement(rec, t, pred).assign(poses="predicted"),
                      contact_agreement(rec, t, np.nan_to_num(true)).assign(poses="true")]

@@ -60,6 +60,9 @@ class ActivityNetConfig:
         joints first, and left/right and limb identity are lost (book profile: 15 points of mean
         class accuracy; mirror pairs such as jumping on the left / right leg are confused).
     pose_latent: hidden size of the pose LSTM = size of the pose latent.
+    insole_readout, pose_readout: what of the encoder's LSTM is the latent: "last", its last hidden
+        state (the paper), or "mean", its hidden states averaged over the window's steps (every step
+        gets a direct gradient, so a short training converges further).
     classifier_hidden: hidden width of the shared MLP classifier.
     dropout: dropout before the classifier's output layer.
     n_classes: number of activity classes (30 in HUMAPS-4D).
@@ -74,6 +77,8 @@ class ActivityNetConfig:
     stgcn_strides: tuple[int, int, int] = (1, 2, 2)
     pose_pool: str = "flatten"
     pose_latent: int = 128
+    insole_readout: str = "last"
+    pose_readout: str = "last"
     classifier_hidden: int = 128
     dropout: float = 0.2
     n_classes: int = 30
@@ -95,6 +100,18 @@ class ActivityNetConfig:
         assert 0.0 <= self.dropout < 1.0, f"dropout must be in [0, 1), got {self.dropout}"
         assert self.n_classes >= 2, f"n_classes must be >= 2, got {self.n_classes}"
         assert self.pose_pool in ("flatten", "mean"), f"pose_pool must be 'flatten' or 'mean', got {self.pose_pool!r}"
+        assert {self.insole_readout, self.pose_readout} <= set(READOUTS), \
+            f"insole_readout and pose_readout must be in {READOUTS}, got {self.insole_readout!r}, {self.pose_readout!r}"
+
+
+READOUTS = ("last", "mean")
+
+
+def lstm_readout(lstm: nn.LSTM, x: torch.Tensor, readout: str) -> torch.Tensor:
+    """Run ``lstm`` over (B, T, C) and return the (B, hidden) latent: the last hidden state ("last")
+    or the hidden states averaged over the T steps ("mean")."""
+    out, (h, _) = lstm(x)  # out: (B, T, hidden); h: (1, B, hidden), the last step
+    return h[0] if readout == "last" else out.mean(dim=1)
 
 
 def skeleton_adjacency() -> np.ndarray:
@@ -131,6 +148,7 @@ class InsoleEncoder(nn.Module):
         self.cop = _Branch(c_in=4, hidden=cc, c_out=4, kernel=k, stride=s)  # -> c ∈ R^4
         self.force = _Branch(c_in=2, hidden=cf, c_out=2, kernel=k, stride=s)  # -> f ∈ R^2
         self.lstm = nn.LSTM(N_CLASSIFIER, config.insole_latent, batch_first=True)
+        self.readout = config.insole_readout
         self.latent_size = config.insole_latent
 
     def descriptors(self, insole: torch.Tensor) -> torch.Tensor:
@@ -144,8 +162,7 @@ class InsoleEncoder(nn.Module):
         return torch.cat([p, c, f], dim=1).transpose(1, 2)  # (B, T', 38)
 
     def forward(self, insole: torch.Tensor) -> torch.Tensor:
-        _, (h, _) = self.lstm(self.descriptors(insole))  # h: (1, B, latent), the last step
-        return h[0]  # (B, latent)
+        return lstm_readout(self.lstm, self.descriptors(insole), self.readout)  # (B, latent)
 
 
 # --------------------------------------------------------------------------- pose encoder
@@ -194,6 +211,7 @@ class STGCNEncoder(nn.Module):
         self.pool = config.pose_pool
         self.lstm = nn.LSTM(channels[-1] * (N_JOINTS if self.pool == "flatten" else 1), config.pose_latent,
                             batch_first=True)
+        self.readout = config.pose_readout
         self.latent_size = config.pose_latent
 
     def forward(self, pose: torch.Tensor) -> torch.Tensor:
@@ -208,8 +226,7 @@ class STGCNEncoder(nn.Module):
             x = x.permute(0, 2, 1, 3).reshape(B, T, C * V)
         else:  # (B, T', C): the mean over the joints
             x = x.mean(dim=3).transpose(1, 2)
-        _, (h, _) = self.lstm(x)  # h: (1, B, latent)
-        return h[0]  # (B, latent)
+        return lstm_readout(self.lstm, x, self.readout)  # (B, latent)
 
 
 # --------------------------------------------------------------------------- classifier and assembly

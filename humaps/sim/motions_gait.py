@@ -53,13 +53,14 @@ def foot_roll_yaw(st) -> tuple[float, float]:
     """(roll, yaw) amplitudes in degrees of one subject's out-of-plane foot motion in gait.
 
     Roll ≈ 13–20° (subtalar inversion/eversion with the tibia's swing rotation, push-off and swing),
-    yaw ≈ 8–14°; both scale with the stride, roll with the toe-out habit (a toe-out walker rolls off
+    yaw ≈ 6–11°; both scale with the stride, roll with the toe-out habit (a toe-out walker rolls off
     the medial forefoot more) and yaw a little with the arm swing (the pelvis and trunk rotation that
     goes with it). The yaw range is set so that the insoles' angular-Z spread in walking meets the
-    real recordings' 170–300 deg/s.
+    real recordings' 170–300 deg/s: with the calibrated gyroscope noise and offsets, 10.5° put it
+    inside for 83 % of 64 simulated walking segments, 8° for 97 %.
     """
     roll = 16.0 * st.stride_scale * float(np.clip(0.75 + 0.035 * st.toe_out_deg, 0.8, 1.25))
-    yaw = 10.5 * st.stride_scale * float(np.clip(0.85 + 0.15 * st.arm_swing, 0.9, 1.15))
+    yaw = 8.0 * st.stride_scale * float(np.clip(0.85 + 0.15 * st.arm_swing, 0.9, 1.15))
     return roll, yaw
 
 

@@ -195,12 +195,14 @@ def quantise(pressure: np.ndarray) -> np.ndarray:
 def cell_pressures(force: np.ndarray, cop: np.ndarray, *, side: str, size: int,
                    anatomy: np.ndarray = ANATOMY, sigma: float = KERNEL_SIGMA,
                    rng: np.random.Generator | None = None, noise_n_cm2: float = 0.12,
-                   quantised: bool = True) -> np.ndarray:
+                   quantised: bool = True, response=None) -> np.ndarray:
     """(N, 16) cell pressures N/cm² of one insole for force (N,) N and layout COP (N, 2).
 
-    Unquantised, Σ p_i·A_i = force and the area-weighted centroid = cop (inside
-    the cells' hull). ``rng`` adds white sensor noise (std ``noise_n_cm2``) on
-    loaded cells before quantisation; unloaded cells stay 0.
+    Unquantised and without ``response``, Σ p_i·A_i = force and the area-weighted
+    centroid = cop (inside the cells' hull). ``response`` maps the true pressures
+    (N, 16) to what the cells read (:func:`humaps.sim.device.cell_response`). ``rng``
+    adds white sensor noise (std ``noise_n_cm2``) on loaded cells before
+    quantisation; unloaded cells stay 0.
     """
     force = np.asarray(force, float)
     assert force.ndim == 1 and cop.shape == (force.shape[0], 2), \
@@ -208,6 +210,8 @@ def cell_pressures(force: np.ndarray, cop: np.ndarray, *, side: str, size: int,
     p = np.zeros((force.shape[0], 16))
     on = force > 0                                                  # unloaded frames stay exactly 0
     p[on] = force[on, None] * kernel_weights(cop[on], side, size, anatomy, sigma) / areas_cm2(size)[None]
+    if response is not None:
+        p = response(p)
     if rng is not None:
         p = np.where(p > 0.05, p + rng.normal(0.0, noise_n_cm2, p.shape), p)
     p = np.maximum(p, 0.0)

@@ -10,7 +10,7 @@ torch thread count it is bit-reproducible.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -35,6 +35,7 @@ class ActivityTrainConfig:
     insole_frame_step: int = 1  # time averaging before the encoders (1 = the paper's 100 Hz)
     pose_frame_step: int = 1  # (1 = the paper's 120 Hz)
     epochs: int = 40
+    insole_epochs: int = 0  # epochs of the insole-only models (insoles, the student); 0 = epochs (for_model)
     batch_size: int = 32
     lr: float = 1e-3
     weight_decay: float = 1e-2
@@ -49,6 +50,8 @@ class ActivityTrainConfig:
     device: str = "auto"  # "cpu", "cuda" or "auto" (cuda when available)
 
     def __post_init__(self):
+        if self.insole_epochs < 0:
+            raise ValueError(f"ActivityTrainConfig.insole_epochs must be >= 0 (0 = epochs), got {self.insole_epochs}")
         if self.epochs < 1 or self.batch_size < 2:
             raise ValueError(f"ActivityTrainConfig needs epochs >= 1 and batch_size >= 2, got {self.epochs}, "
                              f"{self.batch_size}")
@@ -64,6 +67,19 @@ class ActivityTrainConfig:
             raise ValueError(f"ActivityTrainConfig.pose_heading must be 'first' or 'keep', got {self.pose_heading!r}")
         if self.device not in ("auto", "cpu", "cuda"):
             raise ValueError(f"ActivityTrainConfig.device must be auto/cpu/cuda, got {self.device!r}")
+
+    def epochs_for(self, modality: str) -> int:
+        """The epochs a model of ``modality`` ("insole", "pose", "both") trains: ``insole_epochs`` for an
+        insole-only model (when set), else ``epochs``.
+
+        Why: at the book profile the insole models still gain from epochs the pose models do not
+        (benchmarks/activity_recipes.py, validation subjects only), and insole-only jobs are the cheap ones.
+        """
+        return self.insole_epochs if self.insole_epochs and modality == "insole" else self.epochs
+
+    def for_model(self, model: torch.nn.Module) -> "ActivityTrainConfig":
+        """This config with ``epochs`` = :meth:`epochs_for` the model's modality."""
+        return replace(self, epochs=self.epochs_for(getattr(model, "modality", "both")))
 
     def resolved_device(self) -> str:
         if self.device != "auto":
@@ -246,6 +262,7 @@ def _fit(model: torch.nn.Module, config: ActivityTrainConfig, *, n: int, seed: i
     ``valid()`` scores the model on validation windows after every epoch (higher is better); the
     model ends with the weights of the best epoch (early stopping; ties keep the earlier epoch).
     """
+    config = config.for_model(model)
     generator = torch.Generator().manual_seed(seed)
     opt = _optimiser(model, config)
     sched = _scheduler(opt, config, n)

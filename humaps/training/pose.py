@@ -33,6 +33,7 @@ from humaps.losses import TERMS, total_loss
 from humaps.models.cycle_nets import AccelNet, PressNet
 from humaps.models.pose_net import PoseNet, PoseNetConfig
 from humaps.runtime import seed_everything
+from humaps.training.augment import augment_windows
 from humaps.skeleton import REPORTED as _REPORTED_NAMES
 from humaps.skeleton import indices
 from humaps.training.schedule import SCHEDULES, lr_scheduler, optimiser_step
@@ -61,6 +62,9 @@ class PoseTrainConfig:
     w_press: float = 0.1  # L1 in z-scored N/cm²
     w_acc: float = 0.1  # L1 in z-scored g
     use_cycle: bool = True  # PressNet/AccelNet and their cycle losses
+    # device augmentation of the training windows (humaps.training.augment): 0 = none, 1 = the measured
+    # ranges of what differs between real insoles and wearers
+    augment: float = 0.0
     # cycle networks (SolePoser-style)
     cycle_hidden: int = 128
     cycle_epochs: int = 30
@@ -74,6 +78,8 @@ class PoseTrainConfig:
                 raise ValueError(f"PoseTrainConfig.{name} must be >= 1, got {getattr(self, name)!r}")
         if self.lr <= 0 or self.cycle_lr <= 0:
             raise ValueError(f"PoseTrainConfig learning rates must be > 0, got lr={self.lr}, cycle_lr={self.cycle_lr}")
+        if self.augment < 0:
+            raise ValueError(f"PoseTrainConfig.augment must be >= 0, got {self.augment!r}")
         if self.lr_schedule not in SCHEDULES or not 0 < self.warmup < 1 or not 0 <= self.final_lr <= 1:
             raise ValueError(f"PoseTrainConfig needs lr_schedule in {SCHEDULES}, 0 < warmup < 1, 0 <= final_lr <= 1")
         for term in TERMS:
@@ -175,15 +181,20 @@ def pretrain_cycle_nets(train, stats: InputStats, cfg: PoseTrainConfig, *, progr
 
 def train_epoch(model: PoseNet, opt: torch.optim.Optimizer, tensors: tuple[torch.Tensor, ...], order: torch.Tensor,
                 *, cfg: PoseTrainConfig, weights: dict[str, float], stats: InputStats,
-                cycle: CycleNets | None, scheduler=None) -> dict[str, float]:
-    """Step 3: one pass over the training windows in ``order``; returns the mean of every loss term."""
+                cycle: CycleNets | None, scheduler=None, augment: torch.Generator | None = None) -> dict[str, float]:
+    """Step 3: one pass over the training windows in ``order``; returns the mean of every loss term.
+
+    ``augment``: a generator to draw the device augmentation of the model's inputs with
+    (:func:`humaps.training.augment.augment_windows`, strength ``cfg.augment``); the cycle targets
+    stay the measured signals."""
     P, A, J = tensors
     needs_pose = weights["feat"] > 0 or weights["recon"] > 0
     model.train()
     sums: dict[str, float] = {}
     for idx in order.split(cfg.batch_size):
         p, a, j = P[idx], A[idx], J[idx]
-        out = model(p, a, j if needs_pose else None)
+        p_in, a_in = (p, a) if augment is None else augment_windows(p, a, augment, cfg.augment)
+        out = model(p_in, a_in, j if needs_pose else None)
         p_t, acc_t = stats.cycle_targets(p, a) if cycle is not None else (None, None)
         loss, values = total_loss(weights, out=out, joints=j, pressure=p_t, acceleration=acc_t,
                                   press_net=cycle and cycle.press, accel_net=cycle and cycle.accel)
@@ -296,8 +307,10 @@ def train_pose_model(model_cfg: PoseNetConfig, cfg: PoseTrainConfig, train, *, v
     for epoch in bar:
         t0 = time.perf_counter()
         order = _epoch_order(len(train.P), cfg.seed, epoch)
+        augment = torch.Generator().manual_seed(cfg.seed * 100_003 + epoch + 50_000) if cfg.augment > 0 else None
         row = {"epoch": epoch + 1, **train_epoch(model, opt, tensors, order, cfg=cfg, weights=weights, stats=stats,
-                                                  cycle=cycle, scheduler=scheduler), "seconds": time.perf_counter() - t0}
+                                                  cycle=cycle, scheduler=scheduler, augment=augment),
+               "seconds": time.perf_counter() - t0}
         if valid is not None:
             row["valid_mpjpe_cm"] = valid_mpjpe_cm(model, valid)
             if row["valid_mpjpe_cm"] < best[0]:  # ties keep the earlier epoch

@@ -1,0 +1,121 @@
+"""The contact detector, the force onsets and the step time of the real-recording checks, on hand-made data."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from humaps.experiments import pose_real
+from humaps.recordings import InsoleRecording
+
+FS = 25.0
+
+
+def walking_ankles(n_steps: int = 6, stride_s: float = 1.1, fs: float = FS, amplitude: float = 0.3,
+                   stance: float = 0.6) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Ankle forward positions (M, 2) m relative to the pelvis, and per foot the frames where it lands.
+
+    Each foot moves backward at constant speed in stance (the body passes over it) and forward in
+    swing with a half-cosine speed profile (peak in mid-swing, zero at landing); the right foot runs
+    half a stride behind. Landing = end of swing."""
+    t = np.arange(int((n_steps * stride_s + 0.3) * fs)) / fs     # ends just after a landing of each foot
+    y = np.empty((len(t), 2))
+    landings = []
+    for side, lag in ((0, 0.0), (1, 0.5)):
+        u = np.mod(t / stride_s - lag, 1.0)                  # 0 = landing, stance until `stance`
+        back = amplitude - 2 * amplitude * u / stance        # +a → −a through stance
+        w = (u - stance) / (1 - stance)                      # 0..1 through swing
+        fwd = -amplitude + 2 * amplitude * (w - np.sin(2 * np.pi * w) / (2 * np.pi))
+        y[:, side] = np.where(u < stance, back, fwd)
+        landings.append(np.flatnonzero(np.diff(u) < 0) + 1)
+    return y, landings
+
+
+def poses_from(y: np.ndarray) -> np.ndarray:
+    """(M, 24, 3) poses with the two feet's forward positions set (everything else at the pelvis)."""
+    poses = np.zeros((len(y), 24, 3))
+    for side in (0, 1):
+        poses[:, pose_real.FOOT[side], 1] = y[:, side]
+        poses[:, pose_real.FOOT[side], 2] = -0.85
+    return poses
+
+
+def test_contacts_are_the_ends_of_forward_swings():
+    y, landings = walking_ankles()
+    found = pose_real.predicted_contacts(poses_from(y), FS)
+    for side in (0, 1):
+        expected = landings[side]
+        assert len(found[side]) == len(expected), (found[side], expected)
+        # the swing's speed falls to 30 % of its peak shortly before the foot lands: within 2 frames (0.08 s)
+        assert np.all(np.abs(found[side] - expected) <= 2), (found[side], expected)
+
+
+def test_standing_and_shuffles_give_no_contact():
+    rng = np.random.default_rng(0)
+    still = poses_from(0.002 * rng.standard_normal((200, 2)))          # standing: millimetre jitter
+    assert all(len(c) == 0 for c in pose_real.predicted_contacts(still, FS))
+    y, _ = walking_ankles(amplitude=0.04)                              # 8-cm shuffles: no step
+    assert all(len(c) == 0 for c in pose_real.predicted_contacts(poses_from(y), FS))
+
+
+def recording(force: np.ndarray, fs: float = 100.0) -> InsoleRecording:
+    """An insole recording with the given total force (N, 2) and uniform cells."""
+    n = len(force)
+    return InsoleRecording(time=np.arange(n) / fs, pressure=np.repeat(force[:, :, None] / 160.0, 16, -1),
+                           acceleration=np.zeros((n, 2, 3)), angular_rate=np.zeros((n, 2, 3)),
+                           total_force=force.astype(float), cop=np.zeros((n, 2, 2)))
+
+
+def test_force_onsets_follow_swings_only():
+    f = np.full((600, 2), 400.0)
+    f[100:150, 0] = 0.0          # a 0.5-s swing: its end is an onset
+    f[300:310, 0] = 0.0          # a 0.1-s unloading of a planted foot: no onset
+    f[400:430, 1] = 0.0          # a 0.3-s swing of the right foot
+    onsets = pose_real.force_onsets(recording(f))
+    np.testing.assert_allclose(onsets[0], [1.5])
+    np.testing.assert_allclose(onsets[1], [4.3])
+
+
+def test_contact_agreement_counts_matches_within_tolerance():
+    f = np.full((1000, 2), 400.0)
+    for k, start in enumerate((100, 300, 500, 700)):
+        f[start:start + 40, 0] = 0.0             # left onsets at 1.4, 3.4, 5.4, 7.4 s
+    time = np.arange(0, 10, 1 / FS)
+    poses = np.zeros((len(time), 24, 3))
+    # left contacts at onset + 0.04 s (x2), onset − 0.12 s, onset + 0.4 s (miss)
+    y = np.zeros(len(time))
+    for land in (1.44, 3.44, 5.28, 7.8):
+        i = int(round(land * FS))
+        y[i - 10:i] = np.linspace(-0.3, 0.3, 10)  # a 0.4-s forward swing ending at i
+        y[i:i + 10] = np.linspace(0.3, -0.3, 10)
+    poses[:, pose_real.FOOT[0], 1] = y
+    table = pose_real.contact_agreement(recording(f), time, poses).set_index("side")
+    assert table.loc["left", "force onsets"] == 4
+    assert table.loc["left", "matched within 0.15 s"] == 3
+    assert table.loc["right", "force onsets"] == 0
+
+
+def test_step_time_from_the_ankles_matches_the_insoles():
+    stride = 1.1
+    y, landings = walking_ankles(n_steps=8, stride_s=stride)
+    time = np.arange(len(y)) / FS
+    f = np.full((int(time[-1] * 100) + 1, 2), 400.0)
+    for side in (0, 1):
+        for k in landings[side]:
+            on = int(round(time[k] * 100))
+            f[max(on - 45, 0):on, side] = 0.0       # each landing ends a 0.45-s swing
+    out = pose_real.step_time(recording(f), time, poses_from(y))
+    assert out["step time, insoles (s)"] == pytest.approx(stride / 2, abs=0.02)
+    assert out["step time, poses (s)"] == pytest.approx(stride / 2, abs=0.02)
+    assert abs(out["error (s)"]) < 0.03
+
+
+def test_input_frames_drop_the_standing_around_a_walk():
+    f = np.full((900, 2), 350.0)
+    for start in range(200, 700, 110):            # alternate 0.5-s swings between 2 s and 7 s
+        f[start:start + 50, 0] = 0.0
+        f[start + 55:start + 105, 1] = 0.0
+    rec = recording(f)
+    a, b = pose_real.walking_span(rec)
+    assert 200 <= a < 260 and 640 < b <= 760
+    frames = pose_real.input_frames([rec], walking_only=True)
+    assert isinstance(frames, pd.DataFrame) and len(frames) == (b - a) // 100 * 100   # whole 1-s windows
+    assert list(frames.columns) == list(pose_real.CHANNELS) and not frames.isna().any().any()
