@@ -59,7 +59,7 @@ ifeq ($(RECORDINGS),)
 	$(PY) -m humaps notebooks --profile $(PROFILE) --out $(EXECUTED)
 else
 	test -f $(RECORDINGS)/trials.csv || (echo "$(RECORDINGS): no trials.csv; run $(PY) -m humaps manifest $(RECORDINGS)" && false)
-	for nb in $$($(PY) -c "from humaps.notebooks import notebook_names; print(*notebook_names())"); do \
+	for nb in $$($(PY) -c "from humaps.book.notebooks import notebook_names; print(*notebook_names())"); do \
 	  $(PY) -m humaps notebooks --profile $(PROFILE) --out $(EXECUTED) --only $$nb -p recordings $(abspath $(RECORDINGS)) \
 	    || echo "$$nb: stopped (the page says why)"; \
 	done

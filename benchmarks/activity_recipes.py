@@ -132,7 +132,10 @@ def run_deep(w, strategy: str, overrides: dict, train_s, val_s, *, seed: int) ->
 
 def forest_features(w, strategy: str) -> np.ndarray:
     """The forest's features of the strategy's inputs: insole features, skeleton statistics or both."""
-    from humaps.experiments.activity_classical import classical_features, skeleton_features
+    from humaps.experiments.activity_classical import (
+        classical_features,
+        skeleton_features,
+    )
 
     parts = []
     if strategy in ("insoles", "student_teacher", "concat"):

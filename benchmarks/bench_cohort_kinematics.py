@@ -6,9 +6,9 @@ Trials are generated one at a time (nothing is kept), as the cohort pipeline doe
 """
 from __future__ import annotations
 
+import resource
 import sys
 import time
-import resource
 
 from humaps.config import resolve
 from humaps.sim.cohort import simulate_kinematics

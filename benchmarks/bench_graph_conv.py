@@ -15,8 +15,8 @@ import time
 import torch
 from torch_geometric.nn import GCNConv
 
-from humaps.graphs import FootGraph
 from humaps.models.graph_conv import DenseGCNLayer
+from humaps.models.graphs import FootGraph
 
 
 def timeit(fn, repeats: int) -> float:

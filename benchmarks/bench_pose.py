@@ -40,11 +40,11 @@ from humaps.config import resolve, update
 from humaps.inference.stream import PoseStreamer, default_latency
 from humaps.io.moticon import write_moticon
 from humaps.io.moticon_stream import MoticonLineReader
-from humaps.losses import total_loss
 from humaps.models.cycle_nets import AccelNet, PressNet
 from humaps.models.pose_checkpoint import PoseModelFile
 from humaps.models.pose_net import PoseNet
 from humaps.models.pose_stream import PoseStream
+from humaps.training.losses import total_loss
 from humaps.training.pose import ACC
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))

@@ -24,8 +24,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from humaps.config import resolve
-from humaps.data.cohort import simulate_subject
 from humaps.data.clock_offset import MAX_HALVES_MS, MIN_CONFIDENCE, estimate_offset
+from humaps.data.cohort import simulate_subject
 from humaps.recordings import MocapRecording
 
 

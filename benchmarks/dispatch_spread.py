@@ -15,7 +15,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from test_metric_snapshot import tolerance  # noqa: E402
 
-from humaps.results import collect  # noqa: E402
+from humaps.book.results import collect  # noqa: E402
 
 
 def main(folders: list[str]) -> None:

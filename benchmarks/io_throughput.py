@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from humaps.data.orientation import foot_orientation
 from humaps.io.moticon import ROW_FORMAT, read_moticon, recording_table, write_moticon
-from humaps.io.orientation import foot_orientation
 from humaps.io.qtm import read_qtm_skeleton, write_qtm_skeleton
 from humaps.recordings import InsoleRecording, MocapRecording
 

@@ -27,9 +27,8 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 from IPython.display import display
 
-from humaps import chapter
+from humaps.book import chapter, claims
 from humaps.experiments import activity_loso as loso
-from humaps.experiments import claims
 from humaps.experiments.datasets import activity_data
 
 _before = set(globals())

@@ -41,12 +41,15 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import display
 
-from humaps import chapter, paper
 from humaps.actions import CATEGORIES
+from humaps.book import chapter, claims, paper
 from humaps.experiments import activity_loso as loso
 from humaps.experiments import activity_report as report
-from humaps.experiments import claims
-from humaps.experiments.activity_classical import FOREST_LABELS, run_classical, selection_budget
+from humaps.experiments.activity_classical import (
+    FOREST_LABELS,
+    run_classical,
+    selection_budget,
+)
 from humaps.experiments.datasets import activity_data
 from humaps.strategies import NAMES as STRATEGY_NAMES
 
@@ -62,25 +65,22 @@ run = chapter.setup(globals(), "cohort", "activity", before=_before)
 cfg = run["activity"]
 
 # %% [markdown]
-# ## Windows
-#
-# The paper's rule: the first 3 s from each action's onset; a window whose
-# action is shorter than 3 s is kept only if one class covers more than 60 %
-# of it (and takes that label). Every exclusion is counted:
+# The windows, every strategy trained on subject folds with its settings
+# selected on validation subjects, and the forests on the same folds (how:
+# see the sections after the results):
 
 # %%
 windows = activity_data(run)
 subjects = sorted(set(windows.subject))
 folds = loso.folds_of(cfg, subjects)
 
-# %% tags=["nbval-check-output"]
-counts = windows.counts.loc[list(CATEGORIES)].copy()
-counts.loc["total"] = counts.sum()
-display(counts)
-print(f"{len(windows.label)} windows from {len(subjects)} subjects; "
-      f"evaluation: {len(folds)} folds of {', '.join(str(len(f)) for f in folds)} left-out subjects "
-      f"({'leave-one-subject-out' if len(folds) == len(subjects) else 'subjects grouped to fit the CPU budget'}); "
-      f"every subject tested exactly once: {sorted(s for f in folds for s in f) == subjects}")
+# %%
+results = loso.run_strategies(cfg, windows)
+with warnings.catch_warnings():  # at smoke size a fold has fewer windows than classes; sklearn says so
+    warnings.filterwarnings("ignore", message="The number of unique classes is greater than 50%")
+    classical = run_classical(cfg, windows)
+preds = pd.concat([results.predictions, classical.predictions], ignore_index=True)
+accuracy = loso.mean_class_accuracy(preds)
 
 # %% [markdown]
 # ## Do the classifiers learn what their inputs carry?
@@ -91,22 +91,10 @@ print(f"{len(windows.label)} windows from {len(subjects)} subjects; "
 # of every joint coordinate for the skeleton model. The student-teacher model
 # uses insoles only at inference, so its reference is the insole forest.
 #
-# Every setting chosen by looking at results is chosen on validation
-# subjects, drawn from each fold's training subjects: the epoch of every deep
-# model (early stopping on validation balanced accuracy), the pose-facing
-# option of the models that see poses, and the depth and size of each forest,
-# which scores as many settings there as its deep peer. Deep models and
-# forests are fitted on the same training subjects. The comparisons are
-# paired by test subject and decided by the book's one rule (effect, 95 %
+# Every setting chosen by looking at results was chosen on validation
+# subjects inside the training folds (see *Selection* below). The comparisons
+# are paired by test subject and decided by the book's one rule (effect, 95 %
 # interval over subjects, practical threshold of 2 points, Holm's correction).
-
-# %%
-results = loso.run_strategies(cfg, windows)
-with warnings.catch_warnings():  # at smoke size a fold has fewer windows than classes; sklearn says so
-    warnings.filterwarnings("ignore", message="The number of unique classes is greater than 50%")
-    classical = run_classical(cfg, windows)
-preds = pd.concat([results.predictions, classical.predictions], ignore_index=True)
-accuracy = loso.mean_class_accuracy(preds)
 
 # %%
 overall = pd.DataFrame({"mean class accuracy (%)": accuracy, "macro-F1 (%)": loso.macro_f1(preds)})
@@ -119,27 +107,6 @@ for v in report.against_forests(preds, {"insoles": "classical", "skeleton": "cla
                                         "student_teacher": "classical"}, LABELS).values():
     display(v)
 display(report.above_chance(preds, STRATEGY_NAMES, LABELS))
-
-# %% [markdown]
-# What selection chose, fold by fold, on the validation subjects (the
-# candidates each model scored there and the one it kept):
-
-# %%
-chosen = results.selection[results.selection["selected"] & results.selection["alpha"].isna()]
-forest_choice = classical.selection[classical.selection["selected"]]
-pd.concat([chosen.assign(setting=chosen["pose_heading"].replace("", "–") + " / epoch " + chosen["best epoch"].astype(str)),
-           forest_choice.assign(setting="depth " + forest_choice["max_depth"].astype(str) + " / "
-                                + forest_choice["trees"].astype(str) + " trees")]
-          ).assign(strategy=lambda d: d["strategy"].map(LABELS)).pivot_table(
-    index="strategy", columns="fold", values="setting", aggfunc="first")
-
-# %%
-budget = pd.DataFrame(
-    [{"model": LABELS[s], "settings scored per fold": selection_budget(cfg, s),
-      "of which": "pose-facing options × epochs" if s != "insoles" else "epochs"} for s in ("insoles", "skeleton", "concat")]
-    + [{"model": LABELS[f], "settings scored per fold": len(d) // d["fold"].nunique(), "of which": "depths × forest sizes"}
-       for f, d in classical.selection.groupby("strategy", sort=False)])
-budget.set_index("model")
 
 # %% [markdown]
 # ## Table 7: class-wise accuracy, mean ± std across subjects
@@ -237,21 +204,71 @@ for cid in ("C6", "C7", "C8", "C9", "C11"):
     display(on_paper[cid])
 
 # %% [markdown]
-# ## Choices the paper leaves open
+# ## How the results were obtained
+#
+# The windows and folds, the selection on validation subjects, the choices
+# the paper leaves open, and the speed.
+
+# %% [markdown]
+# ### Windows and folds
+#
+# The paper's rule: the first 3 s from each action's onset; a window whose
+# action is shorter than 3 s is kept only if one class covers more than 60 %
+# of it (and takes that label). Every exclusion is counted:
+
+# %% tags=["nbval-check-output"]
+counts = windows.counts.loc[list(CATEGORIES)].copy()
+counts.loc["total"] = counts.sum()
+display(counts)
+print(f"{len(windows.label)} windows from {len(subjects)} subjects; "
+      f"evaluation: {len(folds)} folds of {', '.join(str(len(f)) for f in folds)} left-out subjects "
+      f"({'leave-one-subject-out' if len(folds) == len(subjects) else 'subjects grouped to fit the CPU budget'}); "
+      f"every subject tested exactly once: {sorted(s for f in folds for s in f) == subjects}")
+
+# %% [markdown]
+# ### Selection on validation subjects
+#
+# Every setting chosen by looking at results is chosen on validation
+# subjects, drawn from each fold's training subjects: the epoch of every deep
+# model (early stopping on validation balanced accuracy), the pose-facing
+# option of the models that see poses, and the depth and size of each forest,
+# which scores as many settings there as its deep peer. Deep models and
+# forests are fitted on the same training subjects. What selection chose,
+# fold by fold:
+
+# %%
+chosen = results.selection[results.selection["selected"] & results.selection["alpha"].isna()]
+forest_choice = classical.selection[classical.selection["selected"]]
+pd.concat([chosen.assign(setting=chosen["pose_heading"].replace("", "–") + " / epoch " + chosen["best epoch"].astype(str)),
+           forest_choice.assign(setting="depth " + forest_choice["max_depth"].astype(str) + " / "
+                                + forest_choice["trees"].astype(str) + " trees")]
+          ).assign(strategy=lambda d: d["strategy"].map(LABELS)).pivot_table(
+    index="strategy", columns="fold", values="setting", aggfunc="first")
+
+# %%
+budget = pd.DataFrame(
+    [{"model": LABELS[s], "settings scored per fold": selection_budget(cfg, s),
+      "of which": "pose-facing options × epochs" if s != "insoles" else "epochs"} for s in ("insoles", "skeleton", "concat")]
+    + [{"model": LABELS[f], "settings scored per fold": len(d) // d["fold"].nunique(), "of which": "depths × forest sizes"}
+       for f, d in classical.selection.groupby("strategy", sort=False)])
+budget.set_index("model")
+
+# %% [markdown]
+# ### Choices the paper leaves open
 #
 # | choice | ours | why |
 # | --- | --- | --- |
-# | skeleton input | each window turned about the vertical to face +y at its first frame | the direction a person faces in the room is arbitrary; with it kept, "backwards", "sideways" and "looking back" are invisible (fold 0: 51 → 72 % for the book skeleton model) |
+# | skeleton input | each window turned about the vertical to face +y at its first frame, or kept as recorded: chosen per fold on validation subjects (`pose_heading_grid`) | the direction a person faces in the room is arbitrary; with it kept, "backwards", "sideways" and "looking back" are invisible to a model that cannot tell them from a turn |
 # | joints into the pose LSTM | every joint's ST-GCN features side by side (`pose_pool="flatten"`) | averaging the joints first loses left/right and limb identity: mirror pairs such as jumping on the left or right leg are confused (≈ 15 points) |
 # | ST-GCN graph | one partition (uni-labelling) of the kinematic tree, D̃^-½(A+I)D̃^-½ | the simplest of ST-GCN's partitions; the paper names none |
 # | CNN branches | two temporal convolutions each, one descriptor per frame | the paper fixes only the descriptor sizes (32, 4, 2) |
-# | time resolution (book) | windows averaged to 10 Hz (insoles) and 15 Hz (poses) | the LSTMs then see 30 / 12 steps; a CPU budget (measured on fold 0 while choosing it: 90.7 % for the insole model at 10 Hz, 90.0 % at 16.7 Hz) |
-# | optimisation | AdamW, one-cycle learning rate, the same for every strategy | with a constant rate and 15 epochs the insole model was undertrained (77.6 % on the book profile before this change) |
+# | time resolution (book) | windows averaged to 10 Hz (insoles) and 15 Hz (poses) | the LSTMs then see 30 / 12 steps; a CPU budget (validation subjects, `benchmarks/activity_recipes.py`: 86.6 % for the insole model at 10 Hz, 85.3 % at 20 Hz) |
+# | optimisation | AdamW, one-cycle learning rate, the same for every strategy; the insole models read the mean of their LSTM's states and train 35 epochs (the others 25) | on validation subjects inside the training folds (`benchmarks/activity_recipes.py`, 4 folds × 2 draws): 86.6 % with the last state and 25 epochs, 92.8 % with these, against 88.6 % for the best of 20 forest settings |
 # | student | a linear projection into the teacher's latent; classifier initialised from the teacher's | feature-alignment losses compare like with like |
 # | protocol (book) | 4 subject folds instead of leave-one-subject-out | every subject is still tested exactly once, at an eighth of the cost |
 
 # %% [markdown]
-# ## Speed
+# ### Speed
 #
 # Training time per fold job on this machine (seconds; students are the nine
 # runs of the α × loss sweep, each reusing its fold's trained teacher).

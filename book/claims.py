@@ -43,8 +43,7 @@
 # %%
 from IPython.display import display
 
-from humaps import chapter
-from humaps.experiments import claims
+from humaps.book import chapter, claims
 
 _before = set(globals())
 
@@ -54,7 +53,7 @@ recordings = None  # a folder of device exports and their manifest (None: the si
 
 # %%
 run = chapter.setup(globals(), "cohort", before=_before)
-ledger, results = claims.for_run(run, detail=True)
+ledger, results = claims.for_run(run)
 
 # %%
 display(ledger)

@@ -17,7 +17,7 @@
 # # The paper at a glance
 #
 # This chapter loads the paper's Tables 4–8 (transcribed as CSV into
-# `humaps/paper_tables/`), shows them as tidy tables and figures, and recomputes
+# `humaps/book/paper_tables/`), shows them as tidy tables and figures, and recomputes
 # the arithmetic the tables imply. Every later chapter puts one of these tables
 # beside the table our code produced.
 #
@@ -31,8 +31,7 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import display
 
-from humaps import chapter, paper
-from humaps.experiments import claims
+from humaps.book import chapter, claims, paper
 from humaps.verdicts import verdict
 
 _before = set(globals())

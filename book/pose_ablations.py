@@ -33,8 +33,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from humaps import chapter, paper
-from humaps.experiments import claims, pose_report
+from humaps.book import chapter, claims, paper
+from humaps.experiments import pose_report
 from humaps.experiments.datasets import pose_data
 from humaps.experiments.pose_cv import run_cv
 from humaps.experiments.pose_frames import FRAMES

@@ -34,11 +34,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from humaps import chapter, paper, plots
-from humaps.experiments import claims, pose_report
+from humaps.book import chapter, claims, paper, plots
+from humaps.experiments import pose_report
 from humaps.experiments.datasets import pose_data
 from humaps.experiments.pose_cv import run_cv
 from humaps.experiments.pose_frames import FRAMES
+from humaps.formatting import mean_pm_std
 
 _before = set(globals())
 
@@ -70,7 +71,7 @@ with pd.option_context("display.max_rows", 40):
 
 # %%
 arms = tables["heading"][tables["heading"]["group"] == "arms"]
-pd.DataFrame({label: [pose_report.pm(arms.loc[j, f"{m}_mean"], arms.loc[j, f"{m}_std"]) for j in arms.index]
+pd.DataFrame({label: [mean_pm_std(arms.loc[j, f"{m}_mean"], arms.loc[j, f"{m}_std"], 2) for j in arms.index]
               for m, label in pose_report.METRICS.items()}, index=arms.index)
 
 # %% tags=["hide-input"]

@@ -22,12 +22,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def cache_dir() -> Path:
-    root = os.environ.get("HUMAPS_CACHE") or PACKAGE_DIR.parent / ".cache" / "humaps"
-    return Path(root)
+from humaps.paths import PACKAGE as PACKAGE_DIR
+from humaps.paths import cache_dir  # noqa: F401  (re-exported: the cache's folder)
 
 
 @lru_cache(maxsize=1)

@@ -36,7 +36,7 @@ def _parse_value(text: str):
 
 
 def _cmd_notebooks(args) -> int:
-    from humaps.notebooks import execute_all
+    from humaps.book.notebooks import execute_all
 
     params = {name: _parse_value(value) for name, value in args.parameter or []}
     if isinstance(params.get("recordings"), str):  # the kernel runs in book/: a relative folder means the caller's
@@ -46,7 +46,7 @@ def _cmd_notebooks(args) -> int:
 
 
 def _cmd_stage(args) -> int:
-    from humaps.notebooks import stage_book
+    from humaps.book.notebooks import stage_book
 
     print(stage_book(Path(args.executed), Path(args.out)))
     return 0
@@ -66,7 +66,7 @@ def _cmd_inspect(args) -> int:
 
 
 def _cmd_manifest(args) -> int:
-    from humaps.io.manifest_draft import command
+    from humaps.data.manifest_draft import command
 
     return command(args)
 
@@ -97,14 +97,14 @@ def _cmd_calibrate(args) -> int:
 
 
 def _cmd_results(args) -> int:
-    from humaps.results import main_results
+    from humaps.book.results import main_results
 
     return main_results(args.directory, as_json=args.json)
 
 
 def _cmd_train_pose(args) -> int:
+    from humaps.book.provenance import git_commit
     from humaps.experiments.pose_export import export_pose_model, training_run
-    from humaps.provenance import git_commit
 
     params = {name: _parse_value(value) for name, value in args.parameter or []}
     recordings = None if args.recordings is None else str(Path(args.recordings).expanduser().resolve())
@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.set_defaults(func=_cmd_inspect)
     p = sub.add_parser("manifest", help="draft (or check) the manifest of a folder of device exports")
-    from humaps.io.manifest_draft import add_arguments
+    from humaps.data.manifest_draft import add_arguments
 
     add_arguments(p)
     p.set_defaults(func=_cmd_manifest)

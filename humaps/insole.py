@@ -46,7 +46,7 @@ LENGTH_BY_SIZE_M = {s: 0.225 + 0.0167 * (s - 1) for s in range(1, 9)}
 #: millimetres an insole is wider than the bare foot gives ≈ 0.37, the value the foot graph was
 #: built with (the simulator's former 0.36 was within that uncertainty). It sizes the unit-frame layout
 #: (:func:`centroids`) in metres: the foot graph's Delaunay triangulation
-#: (:mod:`humaps.graphs`) and the lateral extent of the COP in the physics
+#: (:mod:`humaps.models.graphs`) and the lateral extent of the COP in the physics
 #: (:mod:`humaps.sim.physics`). The triangulation is stable from 0.369 upwards; at 0.368 or
 #: below one diagonal of the cells 10–11–15–16 quad flips (10–16 instead of 11–15). One ratio
 #: serves every size although the OpenGo sizes grow faster in length than in width (cell areas

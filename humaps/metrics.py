@@ -26,20 +26,23 @@ import pandas as pd
 from humaps import skeleton
 from humaps.skeleton import ARM_JOINTS, INDEX, LOWER_BODY, PAPER_NAMES, UPPER_BODY
 
+
 #: (reported joint, (a, middle, c)): the angle a–middle–c at the middle joint; Hips appears twice.
+def _sided(joint: str, side: str) -> str:
+    """A leg joint's name on one side ("UpLeg", "Left" → "LeftUpLeg"); trunk joints keep theirs."""
+    return side + joint if joint in ("UpLeg", "Leg", "Foot", "ToeBase") else joint
+
+
 ANGLE_TRIPLETS: tuple[tuple[str, tuple[str, str, str]], ...] = (
     ("Neck", ("Spine2", "Neck", "Head")),
     ("Spine2", ("Spine1", "Spine2", "Neck")),
     ("Spine1", ("Spine", "Spine1", "Spine2")),
     ("Spine", ("Hips", "Spine", "Spine1")),
-    ("Hips", ("Spine", "Hips", "LeftUpLeg")),
-    ("Hips", ("Spine", "Hips", "RightUpLeg")),
-    ("LeftUpLeg", ("Hips", "LeftUpLeg", "LeftLeg")),
-    ("RightUpLeg", ("Hips", "RightUpLeg", "RightLeg")),
-    ("LeftLeg", ("LeftUpLeg", "LeftLeg", "LeftFoot")),
-    ("RightLeg", ("RightUpLeg", "RightLeg", "RightFoot")),
-    ("LeftFoot", ("LeftLeg", "LeftFoot", "LeftToeBase")),
-    ("RightFoot", ("RightLeg", "RightFoot", "RightToeBase")),
+    # the legs, left then right: trunk–thigh at the pelvis, then the hip, knee and ankle
+    *((_sided(at, side), tuple(_sided(j, side) for j in chain))
+      for at, chain in (("Hips", ("Spine", "Hips", "UpLeg")), ("UpLeg", ("Hips", "UpLeg", "Leg")),
+                        ("Leg", ("UpLeg", "Leg", "Foot")), ("Foot", ("Leg", "Foot", "ToeBase")))
+      for side in ("Left", "Right")),
 )
 #: (12, 3) skeleton indices of the triplets, and the joint each angle is reported at
 TRIPLET_INDEX = np.array([[INDEX[n] for n in t] for _, t in ANGLE_TRIPLETS], dtype=np.int64)
@@ -136,7 +139,7 @@ def mean_std_over_folds(tables: list[pd.DataFrame], *, ddof: int = 1) -> pd.Data
     """Per-fold Table-4 tables → one table with ``<metric>_mean`` and ``<metric>_std`` columns.
 
     The paper's ± is the spread across folds; we use the sample std (``ddof=1``) over folds.
-    Column names match ``humaps/paper_tables/table4_per_joint.csv``.
+    Column names match ``humaps/book/paper_tables/table4_per_joint.csv``.
     """
     if not tables:
         raise ValueError("mean_std_over_folds needs at least one fold table")

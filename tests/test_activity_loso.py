@@ -2,22 +2,36 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from humaps.actions import CLASS_NAMES
 from fakes import make_fake_windows
 
+from humaps.actions import CLASS_NAMES
 from humaps.config import resolve, update
+from humaps.experiments.activity_classical import (
+    classical_features,
+    feature_names,
+    run_classical,
+    skeleton_features,
+    step_timing,
+)
+from humaps.experiments.activity_loso import (
+    PRED_COLUMNS,
+    confusion,
+    folds_of,
+    macro_f1,
+    mean_class_accuracy,
+    run_strategies,
+    sweep_table,
+    table7,
+    table8,
+    table8_summary,
+)
 from humaps.skeleton import rotate_about_z
-from humaps.experiments.activity_classical import (classical_features, feature_names, run_classical,
-                                                   skeleton_features, step_timing)
-from humaps.experiments.activity_loso import (PRED_COLUMNS, confusion, folds_of, macro_f1, mean_class_accuracy,
-                                              run_strategies, sweep_table, table7, table8, table8_summary)
 
 
 def test_every_subject_tested_exactly_once():
     subjects = [f"S{i:02d}" for i in range(1, 33)]
-    for folds, n in (("loso", 32), ("4", 4), ("5", 5)):
-        groups = folds_of(update(resolve("activity", "smoke"), folds=folds), np.repeat(subjects, 3))
+    for folds, n in ((0, 32), (4, 4), (5, 5)):
+        groups = folds_of(update(resolve("activity", "smoke"), n_folds=folds), np.repeat(subjects, 3))
         assert len(groups) == n
         assert sorted(s for g in groups for s in g) == subjects  # each subject in exactly one test group
 
@@ -28,7 +42,7 @@ def windows():
 
 
 def test_runner_is_deterministic_across_worker_counts(windows):
-    cfg = update(resolve("activity", "smoke"), epochs=1, folds="3", alphas=(0.5, 0.75),
+    cfg = update(resolve("activity", "smoke"), epochs=1, n_folds=3, alphas=(0.5, 0.75),
                  distill_losses=("mse", "kl"), insole_frame_step=2, pose_frame_step=2)
     one = run_strategies(cfg, windows, cache=False)
     two = run_strategies(update(cfg, workers=2), windows, cache=False)
@@ -103,7 +117,7 @@ def test_classical_baselines_features_and_learning():
     x = classical_features(w.insole, contact_threshold=0.5)
     assert x.shape == (len(w.label), len(feature_names())) and np.isfinite(x).all()
     assert skeleton_features(w.pose).shape == (len(w.label), 4 * 72)
-    cfg = update(resolve("activity", "smoke"), folds="3", classical_trees=50)
+    cfg = update(resolve("activity", "smoke"), n_folds=3, classical_trees=50)
     p = run_classical(cfg, w, cache=False).predictions
     assert set(p["strategy"]) == {"classical", "classical_skeleton"}
     for _, d in p.groupby("strategy"):

@@ -3,8 +3,15 @@ import numpy as np
 import pytest
 import torch
 
-from humaps.models.activity_net import (ActivityNet, ActivityNetConfig, InsoleEncoder, STGCNEncoder,
-                                        SharedClassifier, Student, skeleton_adjacency)
+from humaps.models.activity_net import (
+    ActivityNet,
+    ActivityNetConfig,
+    InsoleEncoder,
+    SharedClassifier,
+    STGCNEncoder,
+    Student,
+    skeleton_adjacency,
+)
 from humaps.skeleton import BONES
 
 CFG = ActivityNetConfig(insole_channels=(8, 4, 4), insole_kernel=3, insole_stride=2, insole_latent=12,

@@ -4,7 +4,12 @@ import torch
 
 from humaps.config import resolve, update
 from humaps.experiments.activity_classical import selection_budget
-from humaps.models.activity_net import ActivityNet, ActivityNetConfig, Student, lstm_readout
+from humaps.models.activity_net import (
+    ActivityNet,
+    ActivityNetConfig,
+    Student,
+    lstm_readout,
+)
 
 
 def test_mean_readout_averages_the_lstm_steps_and_last_is_the_final_state():

@@ -105,10 +105,10 @@ def test_profiles_resolve_and_check_fields():
     for profile in ("smoke", "book", "paper"):
         assert resolve("activity", profile).model.n_classes == 30
     paper = ActivityConfig()
-    assert (paper.alpha, paper.alphas, paper.folds) == (0.5, (0.25, 0.5, 0.75), "loso")
+    assert (paper.alpha, paper.alphas, paper.n_folds) == (0.5, (0.25, 0.5, 0.75), 0)
     assert set(PRESETS) == {"smoke", "book", "paper"} and PRESETS["paper"] == {}
-    with pytest.raises(ValueError, match="folds"):
-        ActivityConfig(folds="many")
+    with pytest.raises(ValueError, match="n_folds"):
+        ActivityConfig(n_folds=1)
     with pytest.raises(ValueError, match="unknown distillation loss"):
         ActivityConfig(distill_loss="l2")
 

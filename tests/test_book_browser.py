@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from humaps.notebooks import EXECUTED_PREFIX, REPO, toc_entries
+from humaps.book.notebooks import EXECUTED_PREFIX, REPO, toc_entries
 
 HTML = Path(os.environ.get("HUMAPS_BOOK_HTML") or REPO / "_build" / "smoke" / "_build" / "html")
 SHOTS = HTML.parent / "screenshots"

@@ -4,8 +4,8 @@ import sys
 
 import pytest
 
+from humaps.book.notebooks import execute
 from humaps.cli import main
-from humaps.notebooks import execute
 
 
 def test_profiles_command_prints_every_section(capsys):

@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-
 from fakes import make_fake_sequences, make_fake_windows
 
 from humaps.config import ParameterError, resolve, update
@@ -50,7 +49,7 @@ def test_activity_jobs_and_their_followers_match_the_local_pool(scheduler, monke
     from humaps.experiments.activity_loso import run_strategies
 
     windows = make_fake_windows(n_subjects=4, per_class=1, seed=0, insole_frames=60, pose_frames=72)
-    cfg = update(resolve("activity", "smoke"), epochs=1, folds="2", insole_frame_step=2, pose_frame_step=2)
+    cfg = update(resolve("activity", "smoke"), epochs=1, n_folds=2, insole_frame_step=2, pose_frame_step=2)
     run = lambda: run_strategies(cfg, windows, strategies=("insoles", "student_teacher"), sweep=False,  # noqa: E731
                                  cache=False)
     local = run()
@@ -199,11 +198,11 @@ def test_use_cluster_sets_and_restores_the_variable(scheduler, monkeypatch):
 
 
 def test_the_notebooks_command_passes_cluster_to_its_kernels(scheduler, monkeypatch, tmp_path):
-    import humaps.notebooks
+    import humaps.book.notebooks
     from humaps.cli import main
 
     seen = []
-    monkeypatch.setattr(humaps.notebooks, "execute_all", lambda **kw: seen.append(os.environ.get(ENV)))
+    monkeypatch.setattr(humaps.book.notebooks, "execute_all", lambda **kw: seen.append(os.environ.get(ENV)))
     assert main(["notebooks", "--profile", "smoke", "--out", str(tmp_path), "--cluster", scheduler]) == 0
     assert seen == [scheduler] and ENV not in os.environ  # set while the kernels run, unset after
     with pytest.raises(SystemExit) as exit_:

@@ -3,12 +3,12 @@ from collections import Counter
 
 import pytest
 
-from humaps.data.splits import subject_folds
+from humaps.data.splits import LOSO, subject_folds
 
 SUBJ = [f"S{i:02d}" for i in range(1, 33)]
 
 
-@pytest.mark.parametrize("n_folds", [2, 4, 5, "loso"])
+@pytest.mark.parametrize("n_folds", [2, 4, 5, LOSO])
 def test_every_subject_is_tested_exactly_once(n_folds):
     folds = subject_folds(SUBJ * 3, n_folds, seed=3)
     assert Counter(s for fold in folds for s in fold) == Counter(SUBJ)
@@ -21,7 +21,7 @@ def test_folds_are_balanced_and_deterministic():
 
 
 def test_loso_is_one_subject_per_fold_in_id_order():
-    assert subject_folds(SUBJ[::-1], "loso") == [(s,) for s in SUBJ]
+    assert subject_folds(SUBJ[::-1], LOSO) == [(s,) for s in SUBJ]
 
 
 def test_too_many_folds_is_an_error():

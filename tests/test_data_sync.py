@@ -6,9 +6,15 @@ import numpy as np
 import pytest
 
 from humaps.config import resolve
+from humaps.data.clock_offset import (
+    MIN_CONFIDENCE,
+    estimate_lag,
+    estimate_offset,
+    fill_missing_offsets,
+    offset_table,
+    rotation_rate,
+)
 from humaps.data.cohort import simulate_subject
-from humaps.data.clock_offset import (MIN_CONFIDENCE, estimate_lag, estimate_offset, fill_missing_offsets,
-                                     offset_table, rotation_rate)
 from humaps.data.sync import fill_short_gaps, grid, interp
 
 

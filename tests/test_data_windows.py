@@ -5,9 +5,14 @@ import numpy as np
 import pandas as pd
 
 from humaps.actions import CLASS_INDEX
-from humaps.data.features import activity_windows, insole_features, pose_sequences, window_decisions
-from humaps.skeleton import INDEX, pelvis_centred
+from humaps.data.features import (
+    activity_windows,
+    insole_features,
+    pose_sequences,
+    window_decisions,
+)
 from humaps.recordings import InsoleRecording, MocapRecording
+from humaps.skeleton import INDEX, pelvis_centred
 
 
 def trial(duration=30.0, offset=0.05, subject="S01", segments=None, seed=0):

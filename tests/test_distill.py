@@ -1,12 +1,18 @@
-"""Distillation losses of section 7.2 (humaps.distill)."""
+"""Distillation losses of section 7.2 (humaps.training.distill)."""
 import math
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from humaps.distill import (combined_loss, distillation_loss, feature_cosine, feature_mse, parse_distill_loss,
-                            soft_label_kl)
+from humaps.training.distill import (
+    combined_loss,
+    distillation_loss,
+    feature_cosine,
+    feature_mse,
+    parse_distill_loss,
+    soft_label_kl,
+)
 
 
 @pytest.fixture

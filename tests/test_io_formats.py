@@ -1,11 +1,11 @@
 """Moticon / QTM writers and readers: round trips at export precision and every bad-input case."""
 import numpy as np
 import pytest
+from fakes import random_insole, random_mocap
 
 from humaps.io.errors import FormatError
 from humaps.io.moticon import COLUMNS, read_moticon, write_moticon
 from humaps.io.qtm import read_qtm_skeleton, write_qtm_skeleton
-from fakes import random_insole, random_mocap
 
 
 def insole(n=200, seed=0):

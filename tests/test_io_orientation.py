@@ -1,7 +1,11 @@
 """AHRS foot orientation: a static insole gives the gravity-implied pitch and roll."""
 import numpy as np
 
-from humaps.io.orientation import foot_orientation, foot_quaternions, quaternion_to_pyr
+from humaps.data.orientation import (
+    foot_orientation,
+    foot_quaternions,
+    quaternion_to_pyr,
+)
 from humaps.recordings import InsoleRecording
 
 

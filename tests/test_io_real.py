@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from humaps.data.orientation import foot_orientation
 from humaps.io.inspect import inspect_file, main_inspect
 from humaps.io.moticon import read_moticon
-from humaps.io.orientation import foot_orientation
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = Path(os.environ.get("HUMAPS_REAL_DATA", ROOT / ".cache/real/moticon_opengo-1.0.3/tests/testdata"))

@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from fakes import random_insole, random_mocap
 
 from humaps.io.annotations import read_annotations, write_annotations
 from humaps.io.errors import FormatError
 from humaps.io.moticon import COLUMNS, read_moticon, write_moticon
 from humaps.io.qtm import read_qtm_skeleton, write_qtm_skeleton
-from fakes import random_insole, random_mocap
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = Path(os.environ.get("HUMAPS_REAL_DATA", ROOT / ".cache/real/moticon_opengo-1.0.3/tests/testdata"))

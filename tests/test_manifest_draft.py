@@ -1,10 +1,10 @@
 """``python -m humaps manifest DIR``: drafting a manifest from a folder of exports, and checking one."""
 import pandas as pd
 import pytest
+from test_data_store import SUBJECTS, trial
 
 from humaps.cli import main
 from humaps.data.store import load_cohort, write_cohort
-from test_data_store import SUBJECTS, trial
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 nbval compares only platform-stable output exactly (text, table structure, counts, data
 statistics). What comes out of training differs in the last bits between CPUs, thread
 counts and library builds, so each chapter records its headline numbers
-(:func:`humaps.chapter.record`) and this test compares them with ``tests/metrics/smoke.json``
+(:func:`humaps.book.chapter.record`) and this test compares them with ``tests/metrics/smoke.json``
 (written by ``make references`` from the same run as the nbval references), metric by
 metric, within the tolerances below. They were chosen from the spread measured across CPU
 dispatch settings (``make dispatch-check``: ATEN_CPU_CAPABILITY default/avx2/native ×
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from humaps.notebooks import REPO
-from humaps.results import collect, flatten
+from humaps.book.notebooks import REPO
+from humaps.book.results import collect, flatten
 
 EXECUTED = Path(os.environ.get("HUMAPS_EXECUTED", REPO / "_build" / "executed" / "smoke"))
 SNAPSHOT = REPO / "tests" / "metrics" / "smoke.json"

@@ -7,8 +7,15 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from humaps import skeleton
-from humaps.metrics import (ANGLE_TRIPLETS, instability, mean_std_over_folds, mpjae, mpjpe, per_joint_table)
-from humaps.paper import load_table
+from humaps.book.paper import load_table
+from humaps.metrics import (
+    ANGLE_TRIPLETS,
+    instability,
+    mean_std_over_folds,
+    mpjae,
+    mpjpe,
+    per_joint_table,
+)
 
 finite = st.floats(-2.0, 2.0, allow_nan=False, width=32)
 poses = arrays(np.float64, st.tuples(st.integers(1, 3), st.integers(2, 6), st.just(24), st.just(3)), elements=finite)

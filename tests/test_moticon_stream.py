@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from fakes import random_insole
 
 from humaps.io.errors import FormatError

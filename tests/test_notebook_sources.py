@@ -7,7 +7,7 @@ import jupytext
 import pytest
 
 from humaps import config
-from humaps.notebooks import BOOK, REPO, notebook_names, toc_entries
+from humaps.book.notebooks import BOOK, REPO, notebook_names, toc_entries
 
 NOTEBOOKS = notebook_names()
 
@@ -26,7 +26,7 @@ def test_only_jupytext_sources_are_tracked():
 
 def _sections(source: str) -> list[str]:
     match = re.search(r"chapter\.setup\(globals\(\)((?:,\s*\"\w+\")*)", source)
-    assert match, "each notebook resolves its parameters with humaps.chapter.setup(globals(), ...)"
+    assert match, "each notebook resolves its parameters with humaps.book.chapter.setup(globals(), ...)"
     return re.findall(r"\"(\w+)\"", match.group(1))
 
 

@@ -1,7 +1,7 @@
 """The paper's tables load, and the arithmetic checks find what is (not) consistent."""
 import numpy as np
 
-from humaps import paper
+from humaps.book import paper
 from humaps.skeleton import LOWER_BODY, PAPER_NAMES, UPPER_BODY
 
 

@@ -8,7 +8,6 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import torch
-
 from fakes import make_fake_sequences, random_insole
 
 from humaps.cli import main

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from humaps import skeleton
-from humaps.graphs import FootGraph, SkeletonGraph
+from humaps.models.graphs import FootGraph, SkeletonGraph
 
 
 @pytest.mark.parametrize("graph", [FootGraph(), FootGraph(side="right"), FootGraph(rule="knn", k=3),
@@ -54,7 +54,12 @@ def test_bad_arguments_are_named():
 @pytest.mark.parametrize("graph", [FootGraph(), FootGraph(rule="knn", k=3), SkeletonGraph(),
                                    SkeletonGraph(without_arms=True)], ids=repr)
 def test_edge_index_and_adjacency_equal_torch_geometric(graph):
-    from torch_geometric.utils import add_self_loops, coalesce, to_dense_adj, to_undirected
+    from torch_geometric.utils import (
+        add_self_loops,
+        coalesce,
+        to_dense_adj,
+        to_undirected,
+    )
 
     n = graph.n_nodes
     assert torch.equal(graph.edge_index, coalesce(to_undirected(graph.edge_index.flip(0), num_nodes=n), num_nodes=n))

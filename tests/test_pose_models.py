@@ -1,16 +1,22 @@
 """Pose model, dense GCN layer, cycle networks and losses: shapes, equivalence, gradients."""
-import pytest
 import numpy as np
+import pytest
 import torch
 from torch_geometric.nn import GCNConv
 
-from humaps.graphs import FootGraph, SkeletonGraph
-from humaps.losses import TERMS, joint_angles, mpjae_loss, mpjpe_loss, total_loss
+from humaps.data.normalise import Normaliser
+from humaps.experiments.model_summary import pose_model_summary, summary
 from humaps.models.cycle_nets import AccelNet, PressNet
 from humaps.models.graph_conv import DenseGCNLayer
-from humaps.data.normalise import Normaliser
+from humaps.models.graphs import FootGraph, SkeletonGraph
 from humaps.models.pose_net import PoseNet, PoseNetConfig
-from humaps.experiments.model_summary import pose_model_summary, summary
+from humaps.training.losses import (
+    TERMS,
+    joint_angles,
+    mpjae_loss,
+    mpjpe_loss,
+    total_loss,
+)
 
 
 @pytest.mark.parametrize("graph", [FootGraph(), SkeletonGraph(without_arms=True)], ids=repr)

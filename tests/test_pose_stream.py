@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-
 from fakes import make_fake_sequences
 
 from humaps.data.stream_features import causal_relative_yaw

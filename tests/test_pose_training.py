@@ -6,14 +6,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import torch
-
 from fakes import make_fake_sequences
 
 from humaps.config import resolve, update
 from humaps.experiments.pose_config import PRESETS, PoseConfig
 from humaps.models.pose_net import PoseNetConfig
 from humaps.training.pose import PoseTrainConfig, fit_statistics, train_pose_model
-
 
 TINY = PoseNetConfig.tiny()
 FAST = PoseTrainConfig(epochs=2, batch_size=8, lr=3e-3, cycle_epochs=1, cycle_hidden=8, seed=3, threads=1)

@@ -3,13 +3,13 @@ import dataclasses
 
 import numpy as np
 import pytest
+from test_data_store import SUBJECTS, trial
 
 from humaps.config import Run, resolve
 from humaps.data import realism, source
 from humaps.data.store import load_cohort, load_cohort_report, write_cohort
 from humaps.experiments.datasets import activity_data, pose_data
 from humaps.recordings import MocapRecording
-from test_data_store import SUBJECTS, trial
 
 
 @pytest.fixture(autouse=True)

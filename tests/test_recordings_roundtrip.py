@@ -4,7 +4,7 @@ The smoke cohort is written to a temporary folder by the public writer
 (:func:`humaps.data.cohort.write`, what ``python -m humaps simulate`` runs). The data chapter
 and one chapter of each experiment (``pose_model``, ``activity_strategies``) are executed
 with ``-p recordings FOLDER`` and compared with the default run, which reads the simulated
-cohort from the cache: every result recorded with :func:`humaps.chapter.record`, exactly,
+cohort from the cache: every result recorded with :func:`humaps.book.chapter.record`, exactly,
 and the outputs of the three chapters' ``nbval-check-output`` cells, after nbval's
 sanitising of volatile text (``tests/nbval_sanitize.cfg``).
 
@@ -25,11 +25,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from humaps.chapter import RESULTS_MIME
+from humaps.book.chapter import RESULTS_MIME
+from humaps.book.notebooks import BOOK, REPO, execute
+from humaps.book.results import notebook_results
 from humaps.config import resolve
 from humaps.data import cohort
-from humaps.notebooks import BOOK, REPO, execute
-from humaps.results import notebook_results
 
 CHAPTERS = ("data", "pose_model", "activity_strategies")
 EXECUTED = Path(os.environ.get("HUMAPS_EXECUTED", REPO / "_build" / "executed" / "smoke"))

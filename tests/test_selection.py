@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from fakes import make_fake_sequences, make_fake_windows
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import Ridge
 
-from fakes import make_fake_sequences, make_fake_windows
 from humaps.config import resolve, update
 from humaps.data.splits import validation_subjects
 
@@ -58,9 +58,9 @@ def test_activity_selection_ignores_the_test_subjects():
     from humaps.experiments import activity_classical, activity_loso
 
     win = make_fake_windows(n_subjects=4, per_class=1, seed=3, insole_frames=60, pose_frames=72)
-    cfg = update(resolve("activity", "smoke"), epochs=3, folds="2", insole_frame_step=2, pose_frame_step=2,
+    cfg = update(resolve("activity", "smoke"), epochs=3, n_folds=2, insole_frame_step=2, pose_frame_step=2,
                  classical_trees=6)
-    test_subjects = activity_loso.fold_masks(cfg, win.subject, 0).test_subjects
+    test_subjects = activity_loso.fold_split(cfg, win.subject, 0).test_subjects
     other = _scrambled(win, test_subjects, ("insole", "pose"))
 
     def chosen(w):

@@ -53,7 +53,7 @@ def test_anthropometry_ranges_and_determinism():
 def test_actions_table_matches_paper():
     import pandas as pd
 
-    t7 = pd.read_csv("humaps/paper_tables/table7_classwise_loso.csv")
+    t7 = pd.read_csv("humaps/book/paper_tables/table7_classwise_loso.csv")
     assert list(t7.class_name) == list(ACTION_NAMES)
     assert list(t7.category) == [c for _, c in ACTIONS]
     assert tuple(dict.fromkeys(t7.category)) == CATEGORIES

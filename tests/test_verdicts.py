@@ -5,8 +5,21 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from humaps.verdicts import (DOES_NOT_HOLD, HOLDS, MIN_UNITS, NOT_DISTINGUISHABLE, Effect, bootstrap, decide,
-                             decide_family, holm, paired_mean, spread_ratio, status_of, welch)
+from humaps.verdicts import (
+    DOES_NOT_HOLD,
+    HOLDS,
+    MIN_UNITS,
+    NOT_DISTINGUISHABLE,
+    Effect,
+    bootstrap,
+    decide,
+    decide_family,
+    holm,
+    paired_mean,
+    spread_ratio,
+    status_of,
+    welch,
+)
 
 
 def _effect(value, lo, hi, p=0.001, n=32, scale="cm", method="bootstrap") -> Effect:

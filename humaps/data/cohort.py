@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from contextlib import nullcontext
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,7 @@ from tqdm import tqdm  # text bars: the executed notebooks have no widget front 
 
 from humaps.cache import cache_dir, key_digest
 from humaps.config import resolve
-from humaps.data.store import Trial, write_trial
+from humaps.data.store import Trial, write_trials
 from humaps.io.manifest import write_manifest
 from humaps.sim.anthropometry import sample_subjects, subjects_table
 from humaps.sim.cohort import trial_rng
@@ -80,7 +80,7 @@ def simulate(cfg: CohortConfig, *, workers: int | None = None, progress: bool = 
 def _write_subject(args) -> list[dict]:
     """Simulate subject ``index`` and write its trials at once (manifest rows back, arrays dropped)."""
     cfg, index, out_dir, subjects = args
-    return [write_trial(tr, out_dir, subjects) for tr in simulate_subject((cfg, index))]
+    return write_trials(simulate_subject((cfg, index)), out_dir, subjects)
 
 
 def write(cfg: CohortConfig, out_dir: Path, *, workers: int | None = None, progress: bool = True) -> Path:

@@ -22,8 +22,8 @@ import pandas as pd
 
 from humaps.actions import CATEGORIES, CATEGORY_OF, CLASS_INDEX
 from humaps.data.channels import AUX, AUX_YAW, CLASSIFIER, N_AUX, N_CLASSIFIER
+from humaps.data.orientation import foot_orientation
 from humaps.data.sync import fill_short_gaps, interp
-from humaps.io.orientation import foot_orientation
 from humaps.skeleton import heading_angle, pelvis_centred, rotate_about_z
 
 

@@ -50,16 +50,16 @@ import numpy as np
 import pandas as pd
 
 from humaps.constants import G
+from humaps.paths import REAL
 from humaps.recordings import InsoleRecording
 
-_REPO = Path(__file__).resolve().parents[2]
-DEFAULT_REAL_DIR = _REPO / ".cache" / "real" / "moticon_opengo-1.0.3" / "tests" / "testdata"
+DEFAULT_REAL_DIR = REAL / "moticon_opengo-1.0.3" / "tests" / "testdata"
 REAL_FILES = ("230927_102114.txt", "230927_102137.txt", "230927_102231.txt",
               "walk_data_with_events/text_export.txt")
 #: the recordings folder ``make setup`` prepares from REAL_FILES: copies (the loader refuses links that
 #: leave a folder), ``walk_data_with_events/text_export.txt`` as ``walk_data_with_events.txt``, and the
 #: manifest drafted by ``python -m humaps manifest DIR --unmatched subject`` (one subject per file)
-DEFAULT_REAL_RECORDINGS = _REPO / ".cache" / "real" / "recordings"
+DEFAULT_REAL_RECORDINGS = REAL / "recordings"
 N_CURVE = 51                       # points of the time-normalised stance curve
 GAIT_STANCE_S = (0.3, 1.5)         # a stance outside this is quiet standing or a turn, not gait
 
@@ -287,7 +287,7 @@ def verdicts(table: pd.DataFrame, what: str = "simulated") -> tuple[list, list[s
     statistic has at least :data:`SHARE_INSIDE` of the segments inside it (the smallest per-statistic
     share is returned, as a fraction). The lines name each statistic that fails either, with its numbers.
     """
-    from humaps.report import verdict
+    from humaps.verdicts import verdict
 
     inside = table["verdict"].eq("inside real range")
     share = table["segments inside [%]"] / 100.0
@@ -336,3 +336,11 @@ if __name__ == "__main__":  # prints the measured facts quoted in the docstring
         print(pd.DataFrame([{k: v for k, v in d.items() if np.ndim(v) == 0} for d in stats],
                            index=[Path(r.source).name for r in recs]).T.round(3))
         print(pd.DataFrame([d["stance_pressure"] for d in stats], columns=range(1, 17)).round(2))
+
+
+def beside_cohort(recorded: list[dict], simulated: list[dict]) -> pd.DataFrame:
+    """A recordings folder's walking as the reference, the simulated cohort's walking set against it:
+    :func:`compare` with "real" read as "recordings"."""
+    table = compare(recorded, simulated).rename(columns=lambda c: c.replace("real", "recordings"))
+    table["verdict"] = table["verdict"].str.replace("real", "recordings")
+    return table

@@ -20,15 +20,16 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 import numpy as np
 import pandas as pd
 
 from humaps.cache import cached
+from humaps.constants import G
 from humaps.data.store import Trial, load_cohort_report
 from humaps.io.manifest import SUBJECT_COLUMNS
-
-REPO = Path(__file__).resolve().parents[2]
+from humaps.paths import REPO
 
 
 class MissingData(RuntimeError):
@@ -59,9 +60,12 @@ def shown(path: Path) -> str:
 
 def fingerprint(directory: Path) -> tuple:
     """(folder, every file's relative path, size and mtime): changes whenever a file or the manifest does."""
-    files = sorted(p for p in directory.rglob("*") if p.is_file())
-    return (str(directory), tuple((p.relative_to(directory).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
-                                  for p in files))
+    entries = []
+    for p in sorted(directory.rglob("*")):
+        st = p.stat()  # one stat per entry (follows links, like is_file)
+        if S_ISREG(st.st_mode):
+            entries.append((p.relative_to(directory).as_posix(), st.st_size, st.st_mtime_ns))
+    return (str(directory), tuple(entries))
 
 
 def source_key(run) -> tuple:
@@ -188,9 +192,10 @@ def load(run) -> Source:
     return Source(subjects=subjects, trials=trials, summary=summary, directory=directory)
 
 
-def describe(run) -> SourceSummary:
-    """The run's :class:`SourceSummary`, cached on :func:`source_key` (so cheap when nothing changed)."""
-    return cached("data_source", (source_key(run), run.profile), lambda: load(run).summary)
+def describe(run, key: tuple | None = None) -> SourceSummary:
+    """The run's :class:`SourceSummary`, cached on :func:`source_key` (so cheap when nothing changed);
+    ``key``: that key when the caller has it already (a recordings folder is then listed once)."""
+    return cached("data_source", (key or source_key(run), run.profile), lambda: load(run).summary)
 
 
 def with_mocap(trials: list[Trial]) -> list[Trial]:
@@ -240,7 +245,7 @@ def walking_statistics(trials, subjects: pd.DataFrame, *, label: str = "Walking"
         m = float(mass.get(tr.subject, np.nan))
         for rec in _stretches(tr, label):
             try:
-                d = gait_statistics(rec, body_weight_n=m * 9.81 if np.isfinite(m) else None)
+                d = gait_statistics(rec, body_weight_n=m * G if np.isfinite(m) else None)
             except ValueError:
                 skipped += 1
                 continue
@@ -259,7 +264,7 @@ def first_stance(trials, subjects: pd.DataFrame, *, label: str = "Walking"):
     for tr in trials:
         m = float(mass.get(tr.subject, np.nan))
         for walk in _stretches(tr, label):
-            (left, _), bw = gait_stances(walk, m * 9.81 if np.isfinite(m) else None)
+            (left, _), bw = gait_stances(walk, m * G if np.isfinite(m) else None)
             if len(left[0]):
                 return tr, walk, (int(left[0][0]), int(left[1][0])), bw
     return None

@@ -28,7 +28,14 @@ from humaps.cache import cached
 from humaps.io.annotations import read_annotations, write_annotations
 from humaps.io.errors import FormatError
 from humaps.io.inspect import detect_kind
-from humaps.io.manifest import FILE_COLUMNS, MANIFEST_FILES, SUBJECT_COLUMNS, TRIALS_CSV, read_manifest, write_manifest
+from humaps.io.manifest import (
+    FILE_COLUMNS,
+    MANIFEST_FILES,
+    SUBJECT_COLUMNS,
+    TRIALS_CSV,
+    read_manifest,
+    write_manifest,
+)
 from humaps.io.moticon import read_moticon, write_moticon
 from humaps.io.qtm import read_qtm_skeleton, write_qtm_skeleton
 from humaps.recordings import InsoleRecording, MocapRecording
@@ -88,11 +95,14 @@ def write_trial(tr, out_dir: Path, subjects: pd.DataFrame) -> dict:
     return {"subject": tr.subject, "trial": str(tr.trial_id), **names, "mocap_offset_s": float(offset)}
 
 
-def _write_one(args) -> dict:
-    return write_trial(*args)
+def write_trials(trials, out_dir: Path, subjects: pd.DataFrame) -> list[dict]:
+    """Write each trial's files into ``out_dir`` (one trial in memory at a time when ``trials`` is lazy);
+    returns their manifest rows. The one writer of recordings: :func:`write_cohort` and the simulator's
+    :func:`humaps.data.cohort.write` both use it."""
+    return [write_trial(tr, out_dir, subjects) for tr in trials]
 
 
-def write_cohort(cohort, out_dir, *, subjects: pd.DataFrame | None = None, workers: int = 1) -> Path:
+def write_cohort(cohort, out_dir, *, subjects: pd.DataFrame | None = None) -> Path:
     """Write every trial of ``cohort`` (any iterable of Trial-like objects) and the manifest.
 
     ``subjects``: anthropometrics table with at least :data:`humaps.io.manifest.SUBJECT_COLUMNS`
@@ -102,13 +112,7 @@ def write_cohort(cohort, out_dir, *, subjects: pd.DataFrame | None = None, worke
     out_dir.mkdir(parents=True, exist_ok=True)
     trials = list(cohort)
     subjects = _subject_table(trials, subjects if subjects is not None else getattr(cohort, "subjects", None))
-    jobs = [(tr, out_dir, subjects) for tr in trials]
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as ex:
-            rows = list(ex.map(_write_one, jobs, chunksize=4))
-    else:
-        rows = [_write_one(j) for j in jobs]
-    return write_manifest(subjects, pd.DataFrame(rows), out_dir)
+    return write_manifest(subjects, pd.DataFrame(write_trials(trials, out_dir, subjects)), out_dir)
 
 
 def _given(value) -> bool:
@@ -154,7 +158,7 @@ BOOKKEEPING = frozenset({*MANIFEST_FILES, ".complete"})
 KIND_NAMES = {"moticon": "a Moticon export", "qtm": "a QTM skeleton TSV", "annotations": "an annotation CSV"}
 
 
-def _inside(directory: Path, manifest: Path, name: str) -> Path:
+def inside(directory: Path, manifest: Path, name: str) -> Path:
     """``directory / name``, refused unless it resolves inside ``directory`` (symbolic links included)."""
     path = directory / name
     if not path.resolve().is_relative_to(directory):
@@ -178,7 +182,7 @@ def _named_for(name: str, trials_of: dict[str, list[str]]) -> tuple[str | None, 
     return subject, longest(name[len(subject) + 1:], trials_of[subject])
 
 
-def _check_names(manifest: Path, rows: list[dict], trials_of: dict[str, list[str]]) -> None:
+def check_names(manifest: Path, rows: list[dict], trials_of: dict[str, list[str]]) -> None:
     """A manifest row must not point at a file named for another subject or another trial."""
     for r in rows:
         for k in FILE_COLUMNS:
@@ -285,11 +289,11 @@ def load_cohort_report(directory, *, workers: int | None = None, cache: bool = T
     trials_of: dict[str, list[str]] = {}
     for r in rows:
         trials_of.setdefault(r["subject"], []).append(r["trial"])
-    files = sorted(_inside(directory, manifest, r[k]) for r in rows for k in FILE_COLUMNS if _given(r[k]))
+    files = sorted(inside(directory, manifest, r[k]) for r in rows for k in FILE_COLUMNS if _given(r[k]))
     for f in files:
         if not f.exists():
             raise FileNotFoundError(f"{f}: listed in {manifest} but missing")
-    _check_names(manifest, rows, trials_of)
+    check_names(manifest, rows, trials_of)
     # the rows are part of the key: an offset edited in trials.csv must not be served from the cache
     key = (str(directory), tuple((f.relative_to(directory).as_posix(), f.stat().st_size, f.stat().st_mtime_ns)
                                  for f in files), repr([sorted(r.items()) for r in rows]))

@@ -9,7 +9,7 @@ tests/test_stream_features.py):
 1. blank sides (a one-sided row of the OpenGo export) hold that side's previous sample,
    as :func:`humaps.io.moticon.read_moticon` fills them; rows before both insoles have
    sent data are dropped and counted (the reader trims them too);
-2. orientation: the Madgwick filter of :mod:`humaps.io.orientation`, its quaternion carried
+2. orientation: the Madgwick filter of :mod:`humaps.data.orientation`, its quaternion carried
    from row to row (the filter is causal by construction), at the nominal 100 Hz — a
    stream has no median step to measure a rate from;
 3. each foot's yaw unwrapped along the stream, as :func:`~humaps.data.features.insole_features` does;
@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from humaps.data.channels import AUX, AUX_YAW, N_AUX, N_PRESSURE
+from humaps.data.orientation import GAIN_IMU, _madgwick_fast, quaternion_to_pyr
 from humaps.data.sync import interp
 from humaps.insole import SAMPLE_RATE_HZ
-from humaps.io.orientation import GAIN_IMU, _madgwick_fast, quaternion_to_pyr
 
 #: a side's 25 channels in export order (:func:`humaps.io.moticon.side_columns`)
 SIDE = {"pressure": slice(0, 16), "acceleration": slice(16, 19), "angular": slice(19, 22), "force": 22,

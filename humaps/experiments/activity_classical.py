@@ -34,7 +34,12 @@ from humaps.cache import cached, data_digest
 from humaps.data.channels import CLASSIFIER
 from humaps.data.features import ActivityWindows
 from humaps.experiments.activity_config import ActivityConfig
-from humaps.experiments.activity_loso import PRED_COLUMNS, ActivityResults, fold_masks, folds_of
+from humaps.experiments.activity_loso import (
+    PRED_COLUMNS,
+    ActivityResults,
+    fold_split,
+    folds_of,
+)
 from humaps.training.activity import face_forward
 
 FS_INSOLE = 100.0  # Hz
@@ -146,10 +151,10 @@ def fit_forest(x: np.ndarray, y: np.ndarray, *, trees: int, depth: int, seed: in
 
 
 def run_classical(config: ActivityConfig, windows: ActivityWindows, *, cache: bool = True) -> ActivityResults:
-    """Both forests on the folds of ``config.folds``, their depth and size selected on each fold's
+    """Both forests on the folds of ``config.n_folds``, their depth and size selected on each fold's
     validation subjects with the budget of their deep peer; predictions as ``activity_loso``'s
     (strategies "classical" on the insole features and "classical_skeleton" on the skeleton's)."""
-    key = (config.classical_trees, config.forest_depths, config.contact_threshold, config.folds, config.val_subjects,
+    key = (config.classical_trees, config.forest_depths, config.contact_threshold, config.n_folds, config.val_subjects,
            config.train.epochs, config.pose_heading_grid, config.train.seed, data_digest(windows))
     return cached("activity_classical", key, lambda: _run(config, windows), enabled=cache)
 
@@ -162,7 +167,7 @@ def _run(config: ActivityConfig, windows: ActivityWindows) -> ActivityResults:
     for strategy, x in features.items():
         counts = tree_counts(config, selection_budget(config, DEEP_PEER[strategy]))
         for f in range(len(folds)):
-            m = fold_masks(config, windows.subject, f)
+            m = fold_split(config, windows.subject, f)
             start = time.perf_counter()
             scores, forests = {}, {}  # (depth, trees) → validation balanced accuracy; depth → its largest forest
             for depth in config.forest_depths:
@@ -181,6 +186,6 @@ def _run(config: ActivityConfig, windows: ActivityWindows) -> ActivityResults:
                                        "fold": f, "subject": windows.subject[m.test], "true": windows.label[m.test],
                                        "pred": forest.predict(x[m.test])}))
             timings.append({"strategy": strategy, "alpha": None, "distill_loss": "", "fold": f,
-                            "n_train": int(m.train.sum()), "n_test": int(m.test.sum()), "train_seconds": seconds})
+                            "n_train": len(m.train), "n_test": len(m.test), "train_seconds": seconds})
     return ActivityResults(pd.concat(preds, ignore_index=True)[PRED_COLUMNS], pd.DataFrame(timings), folds,
                            pd.DataFrame(selection))

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from humaps.distill import parse_distill_loss
+from humaps.data.splits import LOSO
 from humaps.models.activity_net import ActivityNetConfig
 from humaps.training.activity import ActivityTrainConfig
+from humaps.training.distill import parse_distill_loss
 
 
 @dataclass(frozen=True)
@@ -35,15 +36,14 @@ class ActivityConfig:
     forest_depths: tuple = (0, 16, 8)  # max_depth values tried per fold (0 = unlimited)
     contact_threshold: float = 20.0  # N; a foot is in contact when its total force exceeds this
     # --- protocol and execution
-    folds: str = "loso"  # "loso" or the number of subject folds, as a string ("4")
+    n_folds: int = LOSO  # subject folds; 0 (LOSO) = leave one subject out, the paper's protocol
     val_subjects: int = 4  # ours: of each fold's training subjects, held out to select epochs and options
     pose_heading_grid: tuple = ("first", "keep")  # ours: pose-facing options tried per fold (skeleton, concat)
     workers: int = 2  # fold jobs run in parallel processes
 
     def __post_init__(self):
-        if not (self.folds == "loso" or (self.folds.isdigit() and int(self.folds) >= 2)):
-            raise ValueError(f"ActivityConfig.folds must be 'loso' or an integer >= 2 written as a string, "
-                             f"got {self.folds!r}")
+        if not (self.n_folds == LOSO or self.n_folds >= 2):
+            raise ValueError(f"ActivityConfig.n_folds must be >= 2, or 0 for leave-one-subject-out, got {self.n_folds!r}")
         if not (0.0 <= self.alpha <= 1.0 and all(0.0 <= a <= 1.0 for a in self.alphas)):
             raise ValueError(f"ActivityConfig alpha/alphas must lie in [0, 1], got {self.alpha}, {self.alphas}")
         for name in (self.distill_loss, *self.distill_losses):
@@ -65,12 +65,12 @@ _BOOK = dict(
     insole_channels=(32, 8, 8), insole_kernel=3, insole_stride=1, insole_latent=64,
     stgcn_channels=(8, 16, 16), stgcn_kernel=5, stgcn_strides=(2, 2, 1), pose_latent=64,
     classifier_hidden=64, insole_frame_step=10, pose_frame_step=8,
-    epochs=25, batch_size=32, lr=3e-3, classical_trees=200, folds="4", device="cpu",
+    epochs=25, batch_size=32, lr=3e-3, classical_trees=200, n_folds=4, device="cpu",
 )
 
 PRESETS: dict[str, dict] = {
     # the book's networks on 6 subjects × 1 trial, 2 folds (1 validation subject each): above chance in seconds
-    "smoke": _BOOK | dict(epochs=80, classical_trees=30, folds="2", val_subjects=1, workers=1),
+    "smoke": _BOOK | dict(epochs=80, classical_trees=30, n_folds=2, val_subjects=1, workers=1),
     # the chapter (3 strategies + 9 students × 4 folds, forests) in ≈ 5 min on 2 cores; the windows are
     # averaged in time (insoles 100 → 10 Hz, poses 120 → 15 Hz): each LSTM sees 30 / 12 steps.
     # The insole models' latent is the mean of their LSTM's states and insole-only models train 35 epochs:

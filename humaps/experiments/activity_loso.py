@@ -14,7 +14,7 @@ trained and one is selected, not retrained. Jobs run through
 :func:`humaps.experiments.crossval.run_jobs` (cached per job, in parallel processes; results do
 not depend on the number of workers).
 
-Folds: ``config.folds == "loso"`` holds out one subject per fold (the paper's protocol); ``"k"``
+Folds: ``config.n_folds == 0`` holds out one subject per fold (the paper's protocol); ``k``
 uses k subject folds (:func:`humaps.data.splits.subject_folds`), so every subject is still tested
 exactly once.
 
@@ -35,7 +35,7 @@ from sklearn.metrics import f1_score
 from humaps.actions import ACTIONS, CATEGORIES, CLASS_NAMES
 from humaps.config import update
 from humaps.data.features import ActivityWindows
-from humaps.data.splits import subject_folds, test_mask, validation_subjects
+from humaps.data.splits import FoldSplit, split_fold, subject_folds
 from humaps.experiments.activity_config import ActivityConfig
 from humaps.experiments.crossval import FoldResult, run_jobs
 from humaps.strategies import NAMES as STRATEGIES
@@ -48,32 +48,13 @@ PRED_COLUMNS = ["strategy", "alpha", "distill_loss", "main", "fold", "subject", 
 # --------------------------------------------------------------------------- jobs
 
 def folds_of(config: ActivityConfig, subjects) -> list[tuple[str, ...]]:
-    """Test subjects of each fold of ``config.folds``."""
-    return subject_folds(subjects, config.folds, seed=config.train.seed)
+    """Test subjects of each fold of ``config.n_folds``."""
+    return subject_folds(subjects, config.n_folds, seed=config.train.seed)
 
 
-@dataclass(frozen=True)
-class FoldMasks:
-    """(N,) bool masks of the windows of one fold: training, validation, test; and their subjects."""
-
-    train: np.ndarray
-    val: np.ndarray
-    test: np.ndarray
-    test_subjects: tuple[str, ...]
-    val_subjects: tuple[str, ...]
-
-
-def fold_masks(config: ActivityConfig, subject: np.ndarray, fold: int) -> FoldMasks:
-    """The three-way subject split of ``fold``; the validation subjects come from its training subjects
-    alone (seeded by the fold), so test data cannot move them."""
-    test_subjects = folds_of(config, subject)[fold]
-    test = test_mask(subject, test_subjects)
-    if not test.any() or test.all():
-        raise ValueError(f"fold {fold}: test subjects {test_subjects} leave no test or no train windows")
-    val_subjects = validation_subjects(np.asarray(subject)[~test], config.val_subjects,
-                                       seed=config.train.seed * 1000 + fold)
-    val = test_mask(subject, val_subjects)
-    return FoldMasks(~test & ~val, val, test, tuple(test_subjects), val_subjects)
+def fold_split(config: ActivityConfig, subject: np.ndarray, fold: int) -> FoldSplit:
+    """The three-way subject split of ``fold`` (:func:`humaps.data.splits.split_fold`)."""
+    return split_fold(subject, config.n_folds, fold, n_val=config.val_subjects, seed=config.train.seed)
 
 
 @dataclass(frozen=True)
@@ -113,7 +94,7 @@ def run_fold(job: ActivityJob, windows: ActivityWindows) -> ActivityFold:
     """Train ``job.strategy`` on the fold's training subjects (early stopping on its validation
     subjects), predict the test subjects' windows."""
     cfg = job.trained_config()
-    m = fold_masks(cfg, windows.subject, job.fold)
+    m = fold_split(cfg, windows.subject, job.fold)
     start = time.perf_counter()
     valid = {"insole": windows.insole[m.val], "pose": windows.pose[m.val], "labels": windows.label[m.val]}
     model = fit_strategy(job.strategy, insole=windows.insole[m.train], pose=windows.pose[m.train],
@@ -124,7 +105,7 @@ def run_fold(job: ActivityJob, windows: ActivityWindows) -> ActivityFold:
     pred = model.predict(windows.insole[m.test], windows.pose[m.test] if uses_pose else None)
     return ActivityFold(job=ActivityJob(job.config, job.strategy, job.fold, job.alpha, job.distill_loss,
                                         job.pose_heading),
-                        test_subjects=m.test_subjects, n_train=int(m.train.sum()), n_test=int(m.test.sum()),
+                        test_subjects=m.test_subjects, n_train=len(m.train), n_test=len(m.test),
                         train_seconds=seconds, subject=np.asarray(windows.subject)[m.test],
                         true=np.asarray(windows.label)[m.test], pred=pred, val_subjects=m.val_subjects,
                         val_accuracy=model.val_accuracy, best_epoch=model.best_epoch,

@@ -6,7 +6,7 @@ subjects (:func:`humaps.verdicts.bootstrap`). The paper's Table 7 prints only me
 per class, so its class-level claims resample the 30 classes (within their groups where a claim
 compares groups); its Table 8 prints per-subject values, so C11 resamples subjects in both columns.
 Whether an effect makes its claim hold is decided by the rule of :mod:`humaps.verdicts`, over the
-family of the section's claims (:mod:`humaps.experiments.claims`).
+family of the section's claims (:mod:`humaps.book.claims`).
 
 Ties are shared: a strategy whose class accuracy equals the best counts as best in that class
 (C6), and the evidence says how many classes were tied.
@@ -21,7 +21,14 @@ import pandas as pd
 from humaps.actions import ACTIONS, CATEGORIES, CLASS_NAMES
 from humaps.experiments.activity_loso import per_subject_class_accuracy
 from humaps.strategies import NAMES as STRATEGIES
-from humaps.verdicts import Effect, Verdict, bootstrap, decide_family, paired_mean, verdict
+from humaps.verdicts import (
+    Effect,
+    Verdict,
+    bootstrap,
+    decide_family,
+    paired_mean,
+    verdict,
+)
 
 #: section 7.1's hard cases for insoles: actions driven by the upper body, and actions without
 #: ground contact (the jumps of the Dynamic category)

@@ -30,7 +30,14 @@ from typing import Any, Callable, Iterable
 
 from tqdm import tqdm  # text bars: executed notebooks have no widget front end
 
-from humaps.cache import cache_dir, cached, data_digest, key_digest, lookup, source_digest
+from humaps.cache import (
+    cache_dir,
+    cached,
+    data_digest,
+    key_digest,
+    lookup,
+    source_digest,
+)
 from humaps.experiments.cluster import cluster_address
 
 #: re-runs of a job that raised on a worker (a job on a worker that died is re-run by the scheduler
@@ -68,7 +75,6 @@ def _call(payload):
 def _on_worker(fn, job, data, name: str, digest: str, cache: bool, root: str, threads: int, source: str):
     """One job on a Dask worker: the cache entry and torch thread count a local job would use."""
     import torch
-
     from distributed import get_worker
 
     if source_digest() != source:  # its cache keys and results would be another code's

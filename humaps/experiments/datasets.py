@@ -16,13 +16,19 @@ from IPython.display import display
 from humaps.cache import cached
 from humaps.config import Run
 from humaps.data import source
-from humaps.data.features import ActivityWindows, PoseSequences, activity_windows, pose_sequences
+from humaps.data.features import (
+    ActivityWindows,
+    PoseSequences,
+    activity_windows,
+    pose_sequences,
+)
 from humaps.data.source import MissingData
+from humaps.data.splits import LOSO
 
 
 def _enough_subjects(summary, subjects: set, folds, who: str, parameter: str) -> None:
-    """Stop when the subject-wise cross-validation cannot be split (``folds``: an int or 'loso')."""
-    k = 2 if str(folds) == "loso" else int(folds)
+    """Stop when the subject-wise cross-validation cannot be split (``folds``: n_folds, 0 = LOSO)."""
+    k = 2 if folds == LOSO else int(folds)
     if len(subjects) < k:
         raise MissingData(f"{who} cross-validate over {folds} subject folds: {summary.folder} has usable trials of "
                           f"{len(subjects)} subject(s) ({', '.join(sorted(subjects))}); pass `-p {parameter} N` "
@@ -39,7 +45,8 @@ def pose_data(run: Run, *, show: bool = True) -> PoseSequences:
     ``show=False``: the source is not displayed (a chapter reading both experiments shows it once).
     """
     pose_cfg = run["pose"]
-    summary = source.describe(run)
+    data_key = source.source_key(run)
+    summary = source.describe(run, data_key)
     if show:
         display(summary)
     who = "The pose chapters (motion capture is the ground truth they train and score on)"
@@ -47,7 +54,7 @@ def pose_data(run: Run, *, show: bool = True) -> PoseSequences:
     if summary.without_mocap:
         print(f"pose: {len(summary.without_mocap)} trials without motion capture left out: "
               + ", ".join(summary.without_mocap))
-    key = (source.source_key(run), pose_cfg.fs_hz, pose_cfg.window_s, pose_cfg.stride_s, pose_cfg.input_norm)
+    key = (data_key, pose_cfg.fs_hz, pose_cfg.window_s, pose_cfg.stride_s, pose_cfg.input_norm)
 
     def build() -> PoseSequences:
         trials = [source.empty_annotations(t) for t in source.with_mocap(source.load(run).trials)]
@@ -65,7 +72,8 @@ def activity_data(run: Run, *, show: bool = True) -> ActivityWindows:
     lacking either are left out (and said so); a folder with none stops the chapter.
     ``show=False`` as in :func:`pose_data`.
     """
-    summary = source.describe(run)
+    data_key = source.source_key(run)
+    summary = source.describe(run, data_key)
     if show:
         display(summary)
     who = "The activity chapters (windows are labelled from annotations; three of the four strategies use motion capture)"
@@ -73,11 +81,11 @@ def activity_data(run: Run, *, show: bool = True) -> ActivityWindows:
     left_out = sorted(set(summary.without_mocap) | set(summary.without_annotations))
     if left_out:
         print(f"activity: {len(left_out)} trials without motion capture or annotations left out: " + ", ".join(left_out))
-    folds = run["activity"].folds if "activity" in run.configs else "loso"
+    n_folds = run["activity"].n_folds if "activity" in run.configs else LOSO
 
     def build() -> ActivityWindows:
         trials = [t for t in source.with_mocap(source.load(run).trials) if t.annotations is not None]
-        _enough_subjects(summary, {t.subject for t in trials}, folds, "The activity chapters", "folds")
+        _enough_subjects(summary, {t.subject for t in trials}, n_folds, "The activity chapters", "n_folds")
         return activity_windows(trials)
 
-    return cached("activity_windows", source.source_key(run), build)
+    return cached("activity_windows", data_key, build)

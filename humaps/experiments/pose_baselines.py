@@ -22,7 +22,14 @@ import numpy as np
 from humaps.data.features import PoseSequences
 from humaps.experiments.crossval import run_jobs
 from humaps.experiments.pose_config import PoseConfig
-from humaps.experiments.pose_cv import PoseCV, PoseFold, PoseJob, fold_split, score, score_subjects
+from humaps.experiments.pose_cv import (
+    PoseCV,
+    PoseFold,
+    PoseJob,
+    fold_split,
+    score,
+    score_subjects,
+)
 from humaps.experiments.pose_frames import HeadingGuess
 from humaps.skeleton import REPORTED, indices
 from humaps.training.pose import InputStats, fit_statistics

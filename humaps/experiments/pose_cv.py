@@ -20,6 +20,7 @@ once, so the per-subject scores of all folds are the units the verdicts resample
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +28,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from humaps.data.features import PoseSequences
-from humaps.data.splits import subject_folds, test_mask, validation_subjects
-from humaps.experiments.crossval import FoldResult, run_jobs
 from humaps.config import update
+from humaps.data.features import PoseSequences
+from humaps.data.splits import FoldSplit, split_fold
+from humaps.experiments.crossval import FoldResult, run_jobs
 from humaps.experiments.pose_config import VARIANTS, PoseConfig
 from humaps.experiments.pose_frames import FRAMES, HeadingGuess
 from humaps.metrics import mean_std_over_folds, per_joint_table
@@ -43,35 +44,17 @@ SUBJECT_COLUMNS = {"mpjpe_cm": ("Global", "mpjpe_cm"), "instability_cm": ("Globa
                    "lower_mpjpe_cm": ("Lower Body", "mpjpe_cm")}
 
 
-@dataclass(frozen=True)
-class FoldSplit:
-    """Window indices of one outer fold: training, validation and test (disjoint subjects)."""
-
-    train: np.ndarray
-    val: np.ndarray
-    test: np.ndarray
-    test_subjects: tuple[str, ...]
-    val_subjects: tuple[str, ...]
-
-
 def fold_split(config: PoseConfig, data: PoseSequences, fold: int) -> FoldSplit:
     """The three-way split of ``fold``, after the profile's seeded subsampling of each part.
 
     Validation subjects are drawn from the fold's training subjects with a seed of the fold alone.
     """
-    folds = subject_folds(data.subject, config.n_folds, seed=config.train.seed)
-    if not 0 <= fold < config.n_folds:
-        raise ValueError(f"fold must be in 0..{config.n_folds - 1}, got {fold}")
-    test = test_mask(data.subject, folds[fold])
-    val_subjects = validation_subjects(data.subject[~test], config.val_subjects, seed=config.train.seed * 1000 + fold)
-    val = test_mask(data.subject, val_subjects)
+    split = split_fold(data.subject, config.n_folds, fold, n_val=config.val_subjects, seed=config.train.seed)
     rng = np.random.default_rng(config.train.seed * 1000 + fold)
-    parts = []
-    for mask, cap in ((~test & ~val, config.max_train_windows), (val, config.val_windows),
-                      (test, config.max_test_windows)):
-        idx = np.flatnonzero(mask)
-        parts.append(np.sort(rng.choice(idx, cap, replace=False)) if cap and len(idx) > cap else idx)
-    return FoldSplit(*parts, test_subjects=folds[fold], val_subjects=val_subjects)
+    parts = [np.sort(rng.choice(idx, cap, replace=False)) if cap and len(idx) > cap else idx
+             for idx, cap in ((split.train, config.max_train_windows), (split.val, config.val_windows),
+                              (split.test, config.max_test_windows))]
+    return dataclasses.replace(split, train=parts[0], val=parts[1], test=parts[2])
 
 
 def score(pred: np.ndarray, test: PoseSequences, guess: HeadingGuess) -> dict[str, pd.DataFrame]:

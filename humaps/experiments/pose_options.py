@@ -23,6 +23,7 @@ from humaps.data.features import PoseSequences
 from humaps.experiments import pose_real
 from humaps.experiments.crossval import run_jobs
 from humaps.experiments.pose_cv import PoseFold, PoseJob, run_fold
+from humaps.verdicts import Verdict, verdict
 
 #: the options compared: (input_norm, augment)
 OPTIONS: dict[str, tuple[str, float]] = {
@@ -91,3 +92,22 @@ def chosen(options: pd.DataFrame) -> str:
     """The option with the lowest validation MPJPE of :func:`compare`'s table (ties: the first):
     chosen on validation subjects, never on test subjects or real recordings."""
     return str(options["validation MPJPE, simulated (cm)"].idxmin())
+
+
+MPJPE_COST = 0.05  # issue 18: robustness may cost the simulated heading-frame MPJPE at most 5 %
+
+
+def verdicts(options: pd.DataFrame, config) -> list[Verdict]:
+    """The configured option (``config``: the PoseConfig) is :func:`chosen`, and its simulated test MPJPE
+    is at most :data:`MPJPE_COST` worse than without any robustness option ("none")."""
+    configured, pick = option_of(config), chosen(options)
+    mpjpe = options["heading MPJPE, simulated (cm)"]
+    out = [verdict("The configured option is the one with the lowest validation MPJPE (fold 0's validation subjects)",
+                   pick == configured, f"configured: {configured}; lowest: {pick}")]
+    if configured in mpjpe.index and "none" in mpjpe.index:
+        ratio = mpjpe[configured] / mpjpe["none"]
+        out.append(verdict(f"Robustness to the device costs at most {MPJPE_COST:.0%} of the simulated heading-frame "
+                           "MPJPE", ratio <= 1 + MPJPE_COST,
+                           f"{configured}: {mpjpe[configured]:.2f} cm against {mpjpe['none']:.2f} cm without "
+                           f"({ratio - 1:+.1%}; fold 0's test subjects)"))
+    return out

@@ -14,12 +14,13 @@ import numpy as np
 import pandas as pd
 
 from humaps.data.features import insole_features, normalised_input, relative_yaw
-from humaps.data.sync import grid, interp
 from humaps.data.realism import gait_stances, runs, stance_mask
+from humaps.data.sync import grid, interp
 from humaps.experiments.pose_cv import PoseFold
 from humaps.models.pose_net import PoseNet
 from humaps.skeleton import INDEX
 from humaps.training.pose import predict
+from humaps.verdicts import Verdict, verdict
 
 FOOT = {0: INDEX["LeftFoot"], 1: INDEX["RightFoot"]}
 
@@ -282,3 +283,49 @@ def simulated_control(model: PoseNet, trials, *, window: int, fs_hz: float, inpu
             rows += [contact_agreement(rec, t, pred).assign(poses="predicted"),
                      contact_agreement(rec, t, np.nan_to_num(true)).assign(poses="true")]
     return pd.concat(rows).groupby("poses")[["force onsets", "predicted contacts", "matched within 0.15 s"]].sum()
+
+
+# --------------------------------------------------------------------------- the chapter's verdicts (issue 18's bars)
+
+ONSETS_MATCHED = 0.75  # real recordings, and simulated walking with predicted poses: share of force onsets matched
+DETECTOR_MATCHED = 0.95  # the contact detector on the true poses of simulated walking
+STEP_TIME_TOLERANCE = 0.10  # step time from the predicted ankles, as a fraction of the insoles'
+
+
+def onsets_verdict(agreement: pd.DataFrame) -> Verdict:
+    """Real recordings: at least :data:`ONSETS_MATCHED` of force onsets have a predicted contact within 0.15 s
+    (``agreement``: :func:`contact_agreement` rows of every recording)."""
+    matched, onsets = int(agreement["matched within 0.15 s"].sum()), int(agreement["force onsets"].sum())
+    return verdict(f"On real recordings, at least {ONSETS_MATCHED:.0%} of force onsets have a predicted foot contact "
+                   "within 0.15 s", matched >= ONSETS_MATCHED * onsets, f"{matched} of {onsets} onsets matched")
+
+
+def step_time_verdict(steps: pd.DataFrame) -> Verdict:
+    """Every real recording's step time from the predicted ankles within :data:`STEP_TIME_TOLERANCE` of the
+    insoles' (``steps``: one :func:`step_time` row per recording)."""
+    err = steps["error (s)"].abs()
+    return verdict(f"On every real recording the step time from the predicted ankles is within "
+                   f"{STEP_TIME_TOLERANCE:.0%} of the insoles'", bool((err <= STEP_TIME_TOLERANCE *
+                                                                     steps["step time, insoles (s)"]).all()),
+                   f"mean |error| {err.mean():.3f} s; largest {err.max():.3f} s")
+
+
+def control_verdicts(control: pd.DataFrame) -> list[Verdict]:
+    """The detector on the true poses (≥ :data:`DETECTOR_MATCHED`) and the model on simulated walking of
+    unseen subjects (≥ :data:`ONSETS_MATCHED`); ``control``: :func:`simulated_control`."""
+    share = control["matched within 0.15 s"] / control["force onsets"]
+    return [verdict(f"The contact detector, fed the true poses of simulated walking, matches at least "
+                    f"{DETECTOR_MATCHED:.0%} of force onsets within 0.15 s", share["true"] >= DETECTOR_MATCHED,
+                    f"{share['true']:.0%} with the true poses"),
+            verdict(f"On simulated walking of unseen subjects, at least {ONSETS_MATCHED:.0%} of force onsets have a "
+                    "predicted foot contact within 0.15 s", share["predicted"] >= ONSETS_MATCHED,
+                    f"{share['predicted']:.0%} with the predicted poses")]
+
+
+def shift_verdict(shift: pd.DataFrame) -> Verdict:
+    """Every model input channel within :data:`KS_MAX` of real walking (``shift``: :func:`shift_table`)."""
+    ks = shift["KS, model input"]
+    return verdict(f"For every model input channel the KS distance between real and simulated walking is at most "
+                   f"{KS_MAX}", ks.max() <= KS_MAX,
+                   f"{int((ks <= KS_MAX).sum())} of {len(shift)} channels; largest {ks.max():.2f} ({ks.idxmax()}); "
+                   f"raw largest {shift['KS, raw'].max():.2f}")

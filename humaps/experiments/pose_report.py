@@ -5,7 +5,7 @@ in the same fold by every method, so the per-subject differences are the units a
 resamples (:func:`humaps.verdicts.bootstrap`). The paper's tables print one mean ± sd over 4 folds
 per row, so its own claims get Welch intervals (an F interval for spreads), unpaired. Whether an
 effect makes its claim hold is decided by the one rule of :mod:`humaps.verdicts`, over the family of
-claims of a section (:mod:`humaps.experiments.claims`).
+claims of a section (:mod:`humaps.book.claims`).
 """
 from __future__ import annotations
 
@@ -13,8 +13,18 @@ import numpy as np
 import pandas as pd
 
 from humaps.experiments.pose_cv import PoseCV
-from humaps.verdicts import (Effect, Verdict, bootstrap, decide_family, paired_mean, spread_ratio, undecided, verdict,
-                             welch)
+from humaps.formatting import mean_pm_std
+from humaps.verdicts import (
+    Effect,
+    Verdict,
+    bootstrap,
+    decide_family,
+    paired_mean,
+    spread_ratio,
+    undecided,
+    verdict,
+    welch,
+)
 
 METRICS: dict[str, str] = {"mpjpe_cm": "MPJPE (cm)", "instability_cm": "Instability (cm)", "mpjae_deg": "MPJAE (°)"}
 UNITS = {"mpjpe_cm": "cm", "instability_cm": "cm", "mpjae_deg": "°"}
@@ -23,16 +33,12 @@ LEARNS_RATIO = 0.6  # "the model learns": its MPJPE at most this fraction of the
 CONVERGED = 0.03  # "converged": the validation MPJPE moves by less than this across the last quarter
 
 
-def pm(mean: float, std: float, digits: int = 2) -> str:
-    return "–" if np.isnan(mean) else f"{mean:.{digits}f} ± {std:.{digits}f}"
-
-
 def global_table(methods: dict[str, PoseCV], frame: str = "heading") -> pd.DataFrame:
     """One row per method: the Global metrics as "mean ± sd over folds", headed in words and units."""
     rows = {}
     for label, cv in methods.items():
         g = cv.table(frame).loc["Global"]
-        rows[label] = {METRICS[m]: pm(g[f"{m}_mean"], g[f"{m}_std"]) for m in METRICS}
+        rows[label] = {METRICS[m]: mean_pm_std(g[f"{m}_mean"], g[f"{m}_std"], 2) for m in METRICS}
     return pd.DataFrame(rows).T.rename_axis("method (mean ± sd over folds)")
 
 

@@ -25,7 +25,12 @@ import numpy as np
 import torch
 
 from humaps.inference.pose_output import PoseWriter, summary_line
-from humaps.inference.stream import ENGINES, PoseStreamer, default_latency, predict_causal
+from humaps.inference.stream import (
+    ENGINES,
+    PoseStreamer,
+    default_latency,
+    predict_causal,
+)
 from humaps.io.errors import FormatError
 from humaps.io.moticon_stream import ON_ERROR, MoticonLineReader
 from humaps.models.pose_checkpoint import load_pose_model

@@ -20,7 +20,7 @@
   (:func:`require_values`). Units: metres, kilograms; ``insole_size`` is the OpenGo size number.
 
 ``python -m humaps manifest DIR`` drafts both tables from a folder of exports
-(:mod:`humaps.io.manifest_draft`); the simulator writes them too. Blank lines, a UTF-8 BOM,
+(:mod:`humaps.data.manifest_draft`); the simulator writes them too. Blank lines, a UTF-8 BOM,
 CRLF endings and a missing final newline (spreadsheets produce all four) are accepted.
 """
 from __future__ import annotations

@@ -32,7 +32,12 @@ from humaps.insole import N_CELLS, SAMPLE_RATE_HZ
 from humaps.io.errors import FormatError
 from humaps.io.tabular import check_field_counts, format_table, read_numeric
 from humaps.io.textfile import check_final_newline, decode, lines, read_bytes
-from humaps.io.timeaxis import check_increasing, check_present, check_steps, parse_duration
+from humaps.io.timeaxis import (
+    check_increasing,
+    check_present,
+    check_steps,
+    parse_duration,
+)
 from humaps.recordings import SIDES, InsoleRecording
 
 HEADER_KEYS: tuple[str, ...] = (

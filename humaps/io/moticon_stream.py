@@ -27,7 +27,14 @@ import numpy as np
 
 from humaps.insole import SAMPLE_RATE_HZ
 from humaps.io.errors import FormatError
-from humaps.io.moticon import _HIGH, _LOW, COLUMNS, STEP_TOLERANCE, _column_indices, _is_column_line
+from humaps.io.moticon import (
+    _HIGH,
+    _LOW,
+    COLUMNS,
+    STEP_TOLERANCE,
+    _column_indices,
+    _is_column_line,
+)
 from humaps.io.tabular import NUMBER
 from humaps.recordings import SIDES
 

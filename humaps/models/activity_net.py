@@ -38,7 +38,7 @@ import torch
 import torch.nn as nn
 
 from humaps.data.channels import CLASSIFIER, N_CLASSIFIER
-from humaps.graphs import SkeletonGraph
+from humaps.models.graphs import SkeletonGraph
 from humaps.skeleton import N_JOINTS
 
 PRESSURE, COP, FORCE = CLASSIFIER["pressure"], CLASSIFIER["cop"], CLASSIFIER["force"]
@@ -115,7 +115,7 @@ def lstm_readout(lstm: nn.LSTM, x: torch.Tensor, readout: str) -> torch.Tensor:
 
 
 def skeleton_adjacency() -> np.ndarray:
-    """D̃^-½ (A + I) D̃^-½ of the 24-joint kinematic tree, (24, 24) float32 (``humaps.graphs.SkeletonGraph``)."""
+    """D̃^-½ (A + I) D̃^-½ of the 24-joint kinematic tree, (24, 24) float32 (``humaps.models.graphs.SkeletonGraph``)."""
     return SkeletonGraph().normalized_adjacency().numpy().astype(np.float32)
 
 

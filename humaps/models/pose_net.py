@@ -25,10 +25,9 @@ import torch.nn.functional as F
 from humaps import skeleton
 from humaps.data.channels import CELLS_PER_FOOT, N_AUX, N_PRESSURE
 from humaps.data.normalise import Normaliser
-from humaps.graphs import FootGraph, SkeletonGraph
 from humaps.models.causal_attention import causal_attention
 from humaps.models.graph_conv import GCNStack
-
+from humaps.models.graphs import FootGraph, SkeletonGraph
 
 #: the dimensions of a few-thousand-parameter PoseNet: the unit tests' model and the smoke profile's
 TINY: dict = dict(d_model=32, n_layers=1, n_heads=2, gcn_hidden=8, gcn_layers=1, press_node_features=1,

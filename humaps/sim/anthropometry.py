@@ -167,7 +167,9 @@ def sample_subjects(n_subjects: int, cohort_seed: int) -> list[Subject]:
     prefixes of larger ones. Heights are clipped to 1.55–1.95 m, body mass
     index to 18.5–30 kg/m² (mass ≈ 48–105 kg).
     """
-    from humaps.sim.actions import ACTION_NAMES  # local import: actions is a sibling table
+    from humaps.sim.actions import (
+        ACTION_NAMES,  # local import: actions is a sibling table
+    )
 
     subjects = []
     for i in range(n_subjects):

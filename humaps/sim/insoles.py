@@ -20,7 +20,6 @@ from humaps.sim.foot import FOOT_SEGMENTS
 from humaps.sim.motion import BodyMotion
 from humaps.sim.quaternions import qrot
 
-
 #: the IMU sits this far above the sole, inside the insole
 IMU_ABOVE_SOLE_M = 0.005
 

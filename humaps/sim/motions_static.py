@@ -14,10 +14,6 @@ from humaps.sim.motion import finish
 from humaps.sim.stance import quiet_stance
 
 
-def _shape(t, rise):
-    return bump(t, 0.0, rise, t[-1] - rise, t[-1])
-
-
 def standing(subject, rng, duration, fs, amp=1.0, tempo=1.0):
     t = timeline(duration, fs)
     return finish(subject, quiet_stance(subject, len(t), fs, rng, amp=amp))

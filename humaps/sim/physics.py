@@ -35,8 +35,7 @@ import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
 from humaps.constants import G
-from humaps.insole import WIDTH_OVER_LENGTH
-from humaps.insole import LENGTH_BY_SIZE_M
+from humaps.insole import LENGTH_BY_SIZE_M, WIDTH_OVER_LENGTH
 from humaps.sim.foot import FOOT_SEGMENTS, TOE_SEGMENTS, pressure_points
 from humaps.sim.motion import BodyMotion
 from humaps.skeleton import INDEX

@@ -16,12 +16,15 @@ import numpy as np
 import pandas as pd
 
 from humaps.recordings import MocapRecording
+from humaps.sim import motions_gait as mg
+from humaps.sim import motions_interaction as mi
+from humaps.sim import motions_jumps as mj
+from humaps.sim import motions_postural as mp
+from humaps.sim import motions_static as ms
 from humaps.sim.actions import ACTION_NAMES, sample_duration
 from humaps.sim.motion import BodyMotion
 from humaps.sim.placement import place
 from humaps.sim.stance import quiet_stance
-from humaps.sim import motions_gait as mg, motions_interaction as mi, motions_jumps as mj
-from humaps.sim import motions_postural as mp, motions_static as ms
 
 #: class name -> motion program (subject, rng, duration_s, fs, amp, tempo) -> ActionMotion
 PROGRAMS = {

@@ -20,11 +20,11 @@ from tqdm import tqdm  # text bars: executed notebooks have no widget front end
 
 from humaps.data.channels import N_CLASSIFIER
 from humaps.data.normalise import Normaliser
-from humaps.distill import combined_loss, distillation_loss, parse_distill_loss
 from humaps.models.activity_net import ActivityNet, ActivityNetConfig, Student
 from humaps.runtime import seed_everything
 from humaps.skeleton import heading_angle, rotate_about_z
 from humaps.strategies import strategy as get_strategy
+from humaps.training.distill import combined_loss, distillation_loss, parse_distill_loss
 from humaps.training.schedule import SCHEDULES, lr_scheduler, optimiser_step
 
 

@@ -29,13 +29,13 @@ from tqdm import tqdm  # text bars: executed notebooks have no widget front end
 from humaps.cache import cached, data_digest
 from humaps.data.channels import AUX, N_AUX, N_PRESSURE
 from humaps.data.normalise import Normaliser
-from humaps.losses import TERMS, total_loss
 from humaps.models.cycle_nets import AccelNet, PressNet
 from humaps.models.pose_net import PoseNet, PoseNetConfig
 from humaps.runtime import seed_everything
-from humaps.training.augment import augment_windows
 from humaps.skeleton import REPORTED as _REPORTED_NAMES
 from humaps.skeleton import indices
+from humaps.training.augment import augment_windows
+from humaps.training.losses import TERMS, total_loss
 from humaps.training.schedule import SCHEDULES, lr_scheduler, optimiser_step
 
 ACC = AUX["acceleration"]  # what AccelNet reconstructs: the 6 insole accelerations
@@ -87,7 +87,7 @@ class PoseTrainConfig:
                 raise ValueError(f"PoseTrainConfig.w_{term} must be >= 0, got {getattr(self, f'w_{term}')}")
 
     def weights(self, *, pose_encoder: bool) -> dict[str, float]:
-        """{term: weight} of :data:`humaps.losses.TERMS` as trained (switched-off parts give 0)."""
+        """{term: weight} of :data:`humaps.training.losses.TERMS` as trained (switched-off parts give 0)."""
         w = {term: getattr(self, f"w_{term}") for term in TERMS}
         if not pose_encoder:
             w |= {"feat": 0.0, "recon": 0.0}  # nothing to align without a pose encoder

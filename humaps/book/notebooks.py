@@ -16,9 +16,8 @@ from pathlib import Path
 import yaml
 
 from humaps.config import PROFILES, ParameterError
+from humaps.paths import BOOK, REPO
 
-REPO = Path(__file__).resolve().parent.parent
-BOOK = REPO / "book"
 EXECUTED_PREFIX = "book/executed/"
 
 

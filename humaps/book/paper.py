@@ -1,6 +1,6 @@
 """The paper's Tables 4–8, as tidy pandas tables, and the arithmetic they imply.
 
-The CSVs in ``humaps/paper_tables/`` are transcribed from the supplementary
+The CSVs in ``humaps/book/paper_tables/`` are transcribed from the supplementary
 material (mean and std in separate columns; NaN where the paper prints "–").
 ``table8_summary.csv`` holds the mean ± std rows printed under Table 8.
 Every experiment chapter shows these values beside the ones it computed.
@@ -12,6 +12,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from humaps.formatting import mean_pm_std
 from humaps.skeleton import LOWER_BODY, PAPER_NAMES, UPPER_BODY
 from humaps.strategies import STRATEGIES as _STRATEGIES
 
@@ -35,12 +36,12 @@ def load_table(number: int) -> pd.DataFrame:
     """The paper's Table ``number`` (4–8) exactly as transcribed."""
     if number not in TABLE_FILES:
         raise ValueError(f"the paper's tables here are {sorted(TABLE_FILES)}, not {number!r}")
-    with resources.files("humaps.paper_tables").joinpath(TABLE_FILES[number]).open() as fh:
+    with resources.files("humaps.book.paper_tables").joinpath(TABLE_FILES[number]).open() as fh:
         return pd.read_csv(fh)
 
 
 def table8_summary() -> pd.DataFrame:
-    with resources.files("humaps.paper_tables").joinpath("table8_summary.csv").open() as fh:
+    with resources.files("humaps.book.paper_tables").joinpath("table8_summary.csv").open() as fh:
         return pd.read_csv(fh).set_index("statistic")
 
 
@@ -136,8 +137,6 @@ def beside(ours, number: int, *, key: str | None = None) -> pd.DataFrame:
     Returns one row per row of ``ours`` and two-level columns (what is measured, source):
     "paper" and each source, formatted "mean ± std".
     """
-    from humaps.report import mean_pm_std
-
     sources = ours if isinstance(ours, dict) else {"ours": ours}
     theirs = load_table(number)
     key = key or theirs.columns[0]

@@ -28,15 +28,26 @@ def undirected(edges: torch.Tensor, n_nodes: int) -> torch.Tensor:
     return torch.stack([keys // n_nodes, keys % n_nodes])
 
 
-def _normalized_adjacency(edge_index: torch.Tensor, n_nodes: int) -> torch.Tensor:
-    """Dense D̃^-½ (A + I) D̃^-½ of an undirected ``edge_index`` (2, E) → (n_nodes, n_nodes) float32."""
-    a = torch.eye(n_nodes)
-    a[edge_index[0], edge_index[1]] = 1.0  # Ã = A + I
-    d_inv_sqrt = a.sum(dim=1).pow(-0.5)  # every node has its self loop, so no zero degree
-    return d_inv_sqrt[:, None] * a * d_inv_sqrt[None, :]
+class Graph:
+    """What both graphs share: ``n_nodes``, ``edge_index`` (2, E) as above, and the GCN's adjacency."""
+
+    n_nodes: int
+    edge_index: torch.Tensor
+
+    @property
+    def n_edges(self) -> int:
+        """Number of undirected edges."""
+        return int(self.edge_index.shape[1]) // 2
+
+    def normalized_adjacency(self) -> torch.Tensor:
+        """(N, N) float32 D̃^-½ (A + I) D̃^-½."""
+        a = torch.eye(self.n_nodes)
+        a[self.edge_index[0], self.edge_index[1]] = 1.0  # Ã = A + I
+        d_inv_sqrt = a.sum(dim=1).pow(-0.5)  # every node has its self loop, so no zero degree
+        return d_inv_sqrt[:, None] * a * d_inv_sqrt[None, :]
 
 
-class FootGraph:
+class FootGraph(Graph):
     """The 16 pressure cells of one OpenGo insole as an undirected graph.
 
     Nodes: cells 1–16 (node k = cell k+1, the order of the pressure columns),
@@ -85,25 +96,11 @@ class FootGraph:
             edges = torch.stack([src, nbrs.reshape(-1)])  # (2, 16k)
         return undirected(edges, self.n_nodes)
 
-    @property
-    def n_edges(self) -> int:
-        """Number of undirected edges."""
-        return int(self.edge_index.shape[1]) // 2
-
-    def edge_lengths_mm(self) -> np.ndarray:
-        """(E,) length in mm of each directed edge in ``edge_index``."""
-        s, d = self.edge_index.numpy()
-        return np.linalg.norm(self.positions_mm[s] - self.positions_mm[d], axis=1)
-
-    def normalized_adjacency(self) -> torch.Tensor:
-        """(16, 16) float32 D̃^-½ (A + I) D̃^-½."""
-        return _normalized_adjacency(self.edge_index, self.n_nodes)
-
     def __repr__(self) -> str:
         return f"FootGraph(side={self.side!r}, rule={self.rule!r}, nodes=16, edges={self.n_edges})"
 
 
-class SkeletonGraph:
+class SkeletonGraph(Graph):
     """The QTM m1 skeleton (:mod:`humaps.skeleton`) as an undirected graph.
 
     Nodes: the joints ``self.joints`` — all 24 in skeleton order, or with
@@ -125,14 +122,6 @@ class SkeletonGraph:
     @property
     def n_nodes(self) -> int:
         return len(self.joints)
-
-    @property
-    def n_edges(self) -> int:
-        return int(self.edge_index.shape[1]) // 2
-
-    def normalized_adjacency(self) -> torch.Tensor:
-        """(N, N) float32 D̃^-½ (A + I) D̃^-½."""
-        return _normalized_adjacency(self.edge_index, self.n_nodes)
 
     def __repr__(self) -> str:
         return f"SkeletonGraph(without_arms={self.without_arms}, nodes={self.n_nodes}, edges={self.n_edges})"

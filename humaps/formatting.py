@@ -1,13 +1,11 @@
-"""Result formatting for the chapters; verdicts live in :mod:`humaps.verdicts` (re-exported here)."""
+"""How the book writes a number with its spread: one formatter for every table."""
 from __future__ import annotations
 
 import numpy as np
 
-from humaps.verdicts import DOES_NOT_HOLD, HOLDS, NOT_DISTINGUISHABLE, STATUSES, Verdict, verdict  # noqa: F401
-
 
 def mean_pm_std(mean, std, digits: int = 1) -> str:
-    """'31.1 ± 0.8' (empty when the mean is missing, as the paper's '–')."""
+    """'31.1 ± 0.8'; the mean alone when the spread is missing; '–' (the paper's blank) when the mean is."""
     if mean is None or (isinstance(mean, float) and np.isnan(mean)):
         return "–"
     if std is None or (isinstance(std, float) and np.isnan(std)):

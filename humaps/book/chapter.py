@@ -17,10 +17,10 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import display
 
+from humaps.book.provenance import Provenance
 from humaps.config import Run, collect
-from humaps.provenance import Provenance
 
-RESULTS_MIME = "application/vnd.humaps.results+json"
+RESULTS_MIME = "application/vnd.humaps.book.results+json"
 
 
 def setup(namespace: dict, *sections: str, before: set[str]) -> Run:

@@ -35,8 +35,15 @@ import pandas as pd
 
 from humaps.io.errors import FormatError
 from humaps.io.inspect import detect_kind
-from humaps.io.manifest import (MANIFEST_FILES, SUBJECT_COLUMNS, SUBJECTS_CSV, TRIAL_COLUMNS, TRIALS_CSV,
-                                read_manifest, write_manifest)
+from humaps.io.manifest import (
+    MANIFEST_FILES,
+    SUBJECT_COLUMNS,
+    SUBJECTS_CSV,
+    TRIAL_COLUMNS,
+    TRIALS_CSV,
+    read_manifest,
+    write_manifest,
+)
 
 DEFAULT_PATTERN = r"(?:^|/)(?P<subject>[A-Za-z]+[0-9]+)_(?P<trial>[A-Za-z]+[0-9]+)(?=[_.])[^/]*$"
 COLUMN_OF = {"moticon": "insole_file", "qtm": "skeleton_file", "annotations": "annotations_file"}
@@ -127,7 +134,7 @@ def check(directory: Path, trials: pd.DataFrame, draft: Draft) -> dict[str, dict
     """Read every listed file with its reader and check each trial as the loader does; per trial, facts
     for the summary ({"S01 T01": {size, seconds, mocap, annotations, estimate}}). Problems go to ``draft``."""
     from humaps.data.clock_offset import estimate_offset
-    from humaps.data.store import Trial, _check_names, _inside, check_trial
+    from humaps.data.store import Trial, check_names, check_trial, inside
     from humaps.io.annotations import read_annotations
     from humaps.io.moticon import read_moticon
     from humaps.io.qtm import read_qtm_skeleton
@@ -138,7 +145,7 @@ def check(directory: Path, trials: pd.DataFrame, draft: Draft) -> dict[str, dict
     for r in rows:
         trials_of.setdefault(r["subject"], []).append(r["trial"])
     try:
-        _check_names(directory / TRIALS_CSV, rows, trials_of)
+        check_names(directory / TRIALS_CSV, rows, trials_of)
     except FormatError as err:
         draft.problems.append(str(err))
     facts = {}
@@ -150,7 +157,7 @@ def check(directory: Path, trials: pd.DataFrame, draft: Draft) -> dict[str, dict
                 got[column] = None
                 continue
             try:
-                _inside(directory.resolve(), directory / TRIALS_CSV, name)  # no path or link leaving the folder
+                inside(directory.resolve(), directory / TRIALS_CSV, name)  # no path or link leaving the folder
                 got[column] = reader(directory / name)
             except (FormatError, OSError) as err:  # one line per bad file, whatever the reader found
                 draft.problems.append(str(err).replace("\n", " "))
@@ -285,16 +292,6 @@ def run(directory, *, pattern: str | None = None, unmatched: str = "list", force
     verdict = f"{len(draft.problems)} problem(s)" if draft.problems else "every file read by its reader; no problem"
     draft.lines.append(f"checked {len(trials)} trials: {verdict}")
     return draft
-
-
-def main_manifest(argv=None) -> int:
-    """CLI entry (``python -m humaps manifest``); returns the exit status."""
-    import argparse
-
-    p = argparse.ArgumentParser(prog="python -m humaps manifest", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_arguments(p)
-    return command(p.parse_args(argv))
 
 
 def add_arguments(p) -> None:

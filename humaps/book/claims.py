@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from humaps import paper
+from humaps.book import paper
 from humaps.experiments import activity_report as ar
 from humaps.experiments import pose_report as pr
 from humaps.experiments.pose_cv import PoseCV
 from humaps.experiments.pose_frames import FRAMES
-from humaps.verdicts import Effect, Verdict, decide_family
+from humaps.verdicts import STATUSES, Effect, Verdict, decide_family
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,6 @@ class Ledger:
 
     paper: dict[str, Verdict]
     ours: dict[str, dict[str, Verdict]]  # claim id → {frame or "any": verdict}
-    detail: bool = True  # with evidence (the ledger chapter) or compact (the landing page)
 
     def _ours(self, cid: str, frame: str) -> Verdict | None:
         mine = self.ours.get(cid, {})
@@ -116,6 +115,18 @@ class Ledger:
                          **{f"this run, {FRAMES[f]}": v.status if (v := self._ours(c.id, f)) else "not run"
                             for f in FRAMES}})
         return pd.DataFrame(rows).set_index("claim")
+
+    def tally(self) -> pd.DataFrame:
+        """Verdict × column (the paper's tables, this run per frame): which claims got it, e.g. "2: C1, C6"."""
+        table = self.table()
+        ids = [c.id for c in CLAIMS]
+        cols = ["paper's tables"] + [f"this run, {FRAMES[f]}" for f in FRAMES]
+        statuses = list(dict.fromkeys([*STATUSES, *table[cols].stack().unique()]))
+        out = pd.DataFrame({col: {st: [i for i, v in zip(ids, table[col]) if v == st] for st in statuses}
+                            for col in cols})
+        out = out.map(lambda got: f"{len(got)}: {', '.join(got)}" if got else "0")
+        out.index.name = "verdict"
+        return out[(out != "0").any(axis=1)]
 
     def paper_table(self) -> pd.DataFrame:
         """The claims with the paper's evidence and the verdicts of the paper's own tables."""
@@ -145,8 +156,6 @@ class Ledger:
         e = v.effect
         numbers = "" if e is None else (f'<br><span class="claims-effect">{e.value:+.2f} '
                                         f'[{e.ci_low:+.2f}, {e.ci_high:+.2f}], threshold {e.threshold:g}</span>')
-        if not self.detail:
-            return v.badge() + numbers
         return f'{v.badge()}{numbers}<br><span class="claims-evidence">{html.escape(v.evidence)}</span>'
 
     def _repr_html_(self) -> str:
@@ -167,8 +176,8 @@ class Ledger:
         return f'<table class="claims"><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def ledger(pose: dict[str, PoseCV] | None, activity_preds: pd.DataFrame | None, *, distill_loss: str = "mse",
-           detail: bool = True) -> Ledger:
+def ledger(pose: dict[str, PoseCV] | None, activity_preds: pd.DataFrame | None, *, distill_loss: str = "mse"
+           ) -> Ledger:
     """The ledger from this run's pose CVs ({"full", "no_mpjae", "no_cycle"}) and activity predictions."""
     ours: dict[str, dict[str, Verdict]] = {}
     if pose is not None:
@@ -178,10 +187,10 @@ def ledger(pose: dict[str, PoseCV] | None, activity_preds: pd.DataFrame | None, 
     if activity_preds is not None:
         for cid, v in decide_activity(activity_preds, distill_loss=distill_loss).items():
             ours[cid] = {"any": v}
-    return Ledger(paper=decide_paper(), ours=ours, detail=detail)
+    return Ledger(paper=decide_paper(), ours=ours)
 
 
-def for_run(run, *, detail: bool = True) -> tuple[Ledger, dict]:
+def for_run(run) -> tuple[Ledger, dict]:
     """The ledger of a chapter's run (its profile and recordings), computing — or, normally, loading
     from the cache the other chapters filled — every result it needs. Also returns those results:
     {"pose": {variant: PoseCV}, "baselines": {name: PoseCV}, "activity": predictions}."""
@@ -205,7 +214,7 @@ def for_run(run, *, detail: bool = True) -> tuple[Ledger, dict]:
     results = run_strategies(act_run["activity"], windows)
     preds = pd.concat([results.predictions, run_classical(act_run["activity"], windows).predictions],
                       ignore_index=True)
-    return (ledger(pose, preds, distill_loss=act_run["activity"].distill_loss, detail=detail),
+    return (ledger(pose, preds, distill_loss=act_run["activity"].distill_loss),
             {"pose": pose, "baselines": run_baselines(pose_run["pose"], data), "activity": preds})
 
 

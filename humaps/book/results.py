@@ -1,7 +1,7 @@
 """Headline results of executed chapters, read back from the notebooks: ``python -m humaps results DIR``.
 
-A chapter records its headline numbers with :func:`humaps.chapter.record`: an output of
-mimetype :data:`~humaps.chapter.RESULTS_MIME` (the mechanism scrapbook uses; scrapbook
+A chapter records its headline numbers with :func:`humaps.book.chapter.record`: an output of
+mimetype :data:`~humaps.book.chapter.RESULTS_MIME` (the mechanism scrapbook uses; scrapbook
 itself is unmaintained since 2021). This module collects them from a folder of executed
 notebooks, so a papermill sweep can be scripted.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from humaps.chapter import RESULTS_MIME
+from humaps.book.chapter import RESULTS_MIME
 
 
 def notebook_results(path: str | Path) -> dict:

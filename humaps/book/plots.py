@@ -37,7 +37,7 @@ def draw_skeleton(ax, pose: np.ndarray, *, view: str = "front", color="k", lw: f
 
 
 def draw_graph(ax, pose: np.ndarray, graph, *, view: str = "front", color="tab:red", lw: float = 2.5):
-    """Draw the edges of a :class:`humaps.graphs.SkeletonGraph` on a (24, 3) pose (its nodes as dots)."""
+    """Draw the edges of a :class:`humaps.models.graphs.SkeletonGraph` on a (24, 3) pose (its nodes as dots)."""
     h, v = VIEWS[view]
     nodes = pose[graph.index]  # (N, 3) in the graph's node order
     s, d = graph.edge_index.numpy()
@@ -65,7 +65,7 @@ def insole_layout(ax, *, side: str = "left", values: np.ndarray | None = None, g
                   vmax: float | None = None, numbers: bool = True, x0: float = 0.0):
     """The 16 OpenGo cells of one insole (toe up), sized by area, coloured by ``values`` (16,) if given.
 
-    ``graph`` (a :class:`humaps.graphs.FootGraph`) draws its edges. ``x0`` shifts the insole sideways
+    ``graph`` (a :class:`humaps.models.graphs.FootGraph`) draws its edges. ``x0`` shifts the insole sideways
     so both feet fit on one Axes.
     """
     xy = insole.centroids(side).copy()

@@ -11,8 +11,7 @@ import pandas as pd
 from humaps import __version__
 from humaps.config import Run, flatten
 from humaps.data.source import shown
-
-REPO = Path(__file__).resolve().parent.parent
+from humaps.paths import REPO
 
 
 def git_commit() -> str:
