@@ -15,11 +15,11 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from test_metric_snapshot import tolerance  # noqa: E402
 
-from humaps.book.results import collect  # noqa: E402
+from humaps.book.results import collect, flatten  # noqa: E402
 
 
 def main(folders: list[str]) -> None:
-    runs = {Path(f).parent.name: collect(f) for f in folders}
+    runs = {Path(f).parent.name: flatten(collect(f)) for f in folders}
     table = pd.DataFrame(runs)
     numeric = table.apply(pd.to_numeric, errors="coerce")
     out = pd.DataFrame({"min": numeric.min(axis=1), "max": numeric.max(axis=1)})
