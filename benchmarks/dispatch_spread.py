@@ -18,13 +18,20 @@ from test_metric_snapshot import tolerance  # noqa: E402
 from humaps.book.results import collect, flatten  # noqa: E402
 
 
+def _tolerance(name: str):
+    try:
+        return tolerance(name)
+    except KeyError:
+        return "none declared"
+
+
 def main(folders: list[str]) -> None:
     runs = {Path(f).parent.name: flatten(collect(f)) for f in folders}
     table = pd.DataFrame(runs)
     numeric = table.apply(pd.to_numeric, errors="coerce")
     out = pd.DataFrame({"min": numeric.min(axis=1), "max": numeric.max(axis=1)})
     out["range"] = out["max"] - out["min"]
-    out["tolerance (abs, rel)"] = [tolerance(name) for name in out.index]
+    out["tolerance (abs, rel)"] = [_tolerance(name) for name in out.index]
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200, "display.float_format", "{:.6g}".format):
         print(f"{len(runs)} runs: {', '.join(runs)}")
         print(out)

@@ -33,6 +33,7 @@ HTML = Path(os.environ.get("HUMAPS_BOOK_HTML") or REPO / "_build" / "smoke" / "_
 SHOTS = HTML.parent / "screenshots"
 ENTRIES = toc_entries()
 ROOT = ENTRIES[0]
+LEDGER = f"{EXECUTED_PREFIX}claims"  # the page every claim is decided on, with its evidence
 WIDTH = 1200
 #: (figures, tables) a chapter shows at least; (1, 1) otherwise. The ledger is a table, no figure.
 MINIMUM = {"paper_at_a_glance": (3, 4), "claims": (0, 1)}
@@ -93,6 +94,7 @@ MEASURE = """async () => {
     return {src: (img.getAttribute('src') || '').slice(0, 80), width: r.width, natural: img.naturalWidth,
             shown: img.offsetParent !== null && r.width > 0, broken: img.complete && img.naturalWidth === 0};
   });
+  out.links = [...article.querySelectorAll('a[href]')].map(a => a.href);
   const claims = article.querySelector('table.claims');
   out.claims = claims ? {rows: claims.querySelectorAll('tbody tr').length,
                          links: [...claims.querySelectorAll('a[href]')].map(a => a.href)} : null;
@@ -244,10 +246,17 @@ def _resolves(url: str) -> str | None:
     return None
 
 
-def test_landing_page_shows_the_claims_table_and_its_links_work(book):
+def test_landing_page_links_to_the_claims_ledger(book):
     seen = book(ROOT)
+    ledger = [u for u in seen["links"] if urlparse(u).path.endswith(f"/{LEDGER}.html")]
+    assert ledger, f"the landing page {ROOT} does not link to the claims ledger ({LEDGER})"
+    assert not [why for why in map(_resolves, ledger) if why]
+
+
+def test_the_ledger_shows_the_claims_table_and_its_links_work(book):
+    seen = book(LEDGER)
     claims = seen["claims"]
-    assert claims is not None, (f"the landing page {ROOT} ({seen['path']}) shows no claims table "
+    assert claims is not None, (f"the claims ledger {LEDGER} ({seen['path']}) shows no claims table "
                                 f"(an HTML <table class=\"claims\">); it has {len(seen['tables'])} other table(s)")
     assert claims["rows"] >= CLAIMS_MIN_ROWS, \
         f"the claims table has {claims['rows']} body rows, expected ≥ {CLAIMS_MIN_ROWS}"
