@@ -29,25 +29,52 @@ EXECUTED = Path(os.environ.get("HUMAPS_EXECUTED", REPO / "_build" / "executed" /
 SNAPSHOT = REPO / "tests" / "metrics" / "smoke.json"
 
 #: (pattern, absolute tolerance, relative tolerance): the first pattern that matches a name applies.
-#: Measured with `make dispatch-check` (ATEN_CPU_CAPABILITY default/avx2/native(avx512) × OMP 1/2 threads,
-#: AMD EPYC, 2026-11-29): thread count changed nothing (each training runs on one torch thread); the
-#: dispatch level moved the trained numbers by at most the ranges quoted, and each tolerance is about
-#: 1.5–3 × that range.
+#: Measured on 2026-12-04 (`make dispatch-check`'s runs at 1 thread: ATEN_CPU_CAPABILITY default, avx2
+#: and native avx512 on an AMD EPYC, plus the committed snapshot from an Intel Xeon, avx512): the range of
+#: each metric over those 4 runs is quoted, and each tolerance is at most twice it. Smoke training is
+#: chaotic: 12 epochs on 4 training subjects amplify last-bit differences, so the trained numbers move
+#: by tenths of a cm and by up to 15 accuracy points. The tolerances catch gross breakage; the relations
+#: below and the unit tests catch the subtle kind (benchmarks/mutation_check.py shows which test catches
+#: which breakage).
 TOLERANCES: list[tuple[str, float, float]] = [
     ("book.seconds", math.inf, 0.0),  # wall time: recorded, never compared
-    # 57 real force onsets; range 0.053 (3 onsets)
+    # 57 real force onsets; range 0 here, 0.053 (3 onsets) on 2026-11-29
     ("pose.real.onsets_matched_fraction", 0.10, 0.0),
-    # s; not yet measured with `make dispatch-check`: one frame of the smoke profile's 25-Hz poses moves the
-    # autocorrelation peak by 0.04 s of stride, 0.02 s of step, and the mean is over 4 recordings
-    ("pose.real.step_time_error_s", 0.05, 0.0),
+    # s; range 0.16 (0.14–0.30: one 25-Hz frame moves the autocorrelation peak by 0.04 s)
+    ("pose.real.step_time_error_s", 0.30, 0.0),
     ("*fraction", 0.05, 0.0),  # data statistics (range 0)
-    # cm; range 0.013 (heading-normalised) and 0.037 (paper's frame); baselines range < 1e-5
+    # cm and °; ranges: the full model 0.26 cm (heading), 0.25 cm (paper's frame), 0.34°; without the
+    # cycle networks 0.43 cm and 0.43°; without the MPJAE loss 0.013 cm and 0.014°
+    ("pose.mpjpe_cm.*", 0.50, 0.0),
+    ("pose.mpjae_deg.*", 0.65, 0.0),
+    ("pose.no_cycle.*", 0.85, 0.0),
+    ("pose.no_mpjae.*", 0.025, 0.0),
+    # the baselines and the frame floor (numpy, no training): range < 1e-5
     ("pose.*mpjpe_cm*", 0.05, 0.01),
     # the forests (numpy/scikit-learn, no torch): range 0
     ("activity.mean_class_accuracy.classical*", 1.0, 0.0),
-    # percentage points; ~50 test windows per fold over 30 classes, so one flipped window moves the
-    # mean class accuracy by 1–3 points: range 6.4 (concat), 4.2 (skeleton), 3.6 (student), 1.7 (insoles)
-    ("activity.*", 10.0, 0.0),
+    # percentage points; ~50 test windows per fold over 30 classes, so one flipped window moves the mean
+    # class accuracy by 1–3 points: ranges 8.3 (concat), 7.3 (insoles), 14.8 (skeleton), 5.9 (student)
+    ("activity.mean_class_accuracy.concat", 16.0, 0.0),
+    ("activity.mean_class_accuracy.insoles", 14.0, 0.0),
+    ("activity.mean_class_accuracy.skeleton", 29.0, 0.0),
+    ("activity.mean_class_accuracy.student_teacher", 11.0, 0.0),
+    # the claims at smoke: 6 test subjects, fewer than the rule's minimum, so every verdict is "not
+    # distinguishable" (compared exactly, as every text is); thresholds and unit counts are exact; each
+    # claim's effect and interval ends move with the numbers above, by at most (cm, °, ratio, points):
+    ("claims.*.threshold", 0.0, 0.0),
+    ("claims.*n_units", 0.0, 0.0),
+    ("claims.C1.*", 1.5, 0.0),  # range 0.77 cm (the interval's upper end)
+    ("claims.C2.*", 1.25, 0.0),  # 0.64°
+    ("claims.C3.*", 0.9, 0.0),  # 0.47 cm
+    ("claims.C4.*", 3.6, 0.0),  # 1.81 (a ratio of spreads over 6 subjects: its upper end is unstable)
+    ("claims.C5.*", 1.7, 0.0),  # 0.86 cm
+    ("claims.C6.*", 33.0, 0.0),  # 16.7 points of the share of classes (5 classes of 30)
+    ("claims.C7.*", 65.0, 0.0),  # 32.5 points: one category's accuracy over 6 subjects
+    ("claims.C8.*", 38.0, 0.0),  # 19.3 points
+    ("claims.C9.*", 33.0, 0.0),  # 16.8 points
+    ("claims.C10.*", 23.0, 0.0),  # 11.8 points
+    ("claims.C11.*", 32.0, 0.0),  # 16.4 points
     ("data.*", 0.0, 1e-9),  # counts and data statistics: exact up to float formatting
 ]
 
@@ -94,29 +121,28 @@ def test_smoke_models_beat_their_trivial_baselines(recorded):
     pose, mean_pose = recorded["pose.mpjpe_cm.heading"], recorded["pose.baseline.mean_pose.mpjpe_cm.heading"]
     ridge = recorded["pose.baseline.ridge.mpjpe_cm.heading"]
     assert pose < 0.85 * mean_pose, f"the smoke pose model ({pose:.2f} cm) is not below 0.85 × the mean pose ({mean_pose:.2f})"
-    assert pose < 0.85 * ridge, f"the smoke pose model ({pose:.2f} cm) is not below 0.85 × ridge regression ({ridge:.2f})"
+    assert pose < 0.9 * ridge, f"the smoke pose model ({pose:.2f} cm) is not below 0.9 × ridge regression ({ridge:.2f})"
     chance = 100 / 30
     for strategy in ("insoles", "skeleton", "concat", "student_teacher"):
         acc = recorded[f"activity.mean_class_accuracy.{strategy}"]
         assert acc > 8 * chance, f"the smoke {strategy} model ({acc:.1f} %) is not above 8 × chance ({chance:.1f} %)"
 
 
-#: (a, b, margin, why): the book asserts a ≥ b + margin at the smoke profile. Margins: the measured smoke
-#: gap minus at least twice its spread across CPU dispatch settings (`make dispatch-check`), so a real
-#: regression (a concat model that ignores the poses, a broken MPJAE loss) crosses them, noise does not.
+#: (a, b, margin, why): the book asserts a ≥ b + margin at the smoke profile. Each margin is the smallest
+#: smoke gap measured over the 4 runs quoted above, less a margin of at least 5 points, so noise does not cross it
+#: and a real regression (a concat model that ignores the poses) does. The MPJAE loss's effect at smoke
+#: (−0.23° to +0.11°) is within that spread, so it is no relation here: its gradient is a unit test
+#: (tests/test_pose_models.py), and its effect is a claim (C2) decided at the book profile.
 RELATIONS: list[tuple[str, str, float, str]] = [
-    ("activity.mean_class_accuracy.concat", "activity.mean_class_accuracy.insoles", 5.0,
-     "concatenating the poses helps: the poses carry what insoles miss (smoke gap +17 points)"),
+    ("activity.mean_class_accuracy.concat", "activity.mean_class_accuracy.insoles", 8.0,
+     "concatenating the poses helps: the poses carry what insoles miss (smoke gap +16 to +26 points)"),
     ("activity.mean_class_accuracy.insoles", "activity.mean_class_accuracy.classical", -20.0,
-     "the deep insole model stays within 20 points of its forest (smoke gap −10)"),
+     "the deep insole model stays within 20 points of its forest (smoke gap −11 to −3)"),
     ("activity.mean_class_accuracy.skeleton", "activity.mean_class_accuracy.classical_skeleton", -30.0,
-     "the deep skeleton model stays within 30 points of its forest (smoke gap −20)"),
-    ("activity.mean_class_accuracy.student_teacher", "activity.mean_class_accuracy.insoles", -8.0,
-     "student-teacher vs insoles only, as measured at smoke (+1 point)"),
-    ("pose.no_mpjae.mpjae_deg.heading", "pose.mpjae_deg.heading", 0.25,
-     "the MPJAE loss lowers the MPJAE (smoke effect 0.5°)"),
+     "the deep skeleton model stays within 30 points of its forest (smoke gap −20 to −5)"),
+    ("activity.mean_class_accuracy.student_teacher", "activity.mean_class_accuracy.insoles", -10.0,
+     "student-teacher vs insoles only, as measured at smoke (−4 to +10 points): not distinguishable"),
 ]
-
 
 @pytest.mark.parametrize("a, b, margin, why", RELATIONS, ids=[r[0].split(".")[-1] + "-vs-" + r[1].split(".")[-1]
                                                              for r in RELATIONS])
