@@ -144,6 +144,7 @@ RELATIONS: list[tuple[str, str, float, str]] = [
      "student-teacher vs insoles only, as measured at smoke (−4 to +10 points): not distinguishable"),
 ]
 
+
 @pytest.mark.parametrize("a, b, margin, why", RELATIONS, ids=[r[0].split(".")[-1] + "-vs-" + r[1].split(".")[-1]
                                                              for r in RELATIONS])
 def test_the_relations_the_book_asserts_hold_at_smoke(recorded, a, b, margin, why):
