@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 
 import torch
 
 from humaps.config import resolve, update
 from humaps.models.pose_net import PoseNet
 from humaps.models.pose_stream import PoseStream
+
+from bench_pose import timed  # this folder: the same best-of-3 timer
 
 BF16 = torch.bfloat16
 
@@ -96,14 +97,7 @@ def step_seconds(stream: PoseStream, p: torch.Tensor, a: torch.Tensor, *, window
     core, state = stream.traced(), stream.initial_state()
     for _ in range(window // stream.chunk + 2):
         stream.step(p, a, state, core=core)
-    best = float("inf")
-    for _ in range(3):
-        n, t0 = 0, time.perf_counter()
-        while time.perf_counter() - t0 < seconds or n < 2:
-            stream.step(p, a, state, core=core)
-            n += 1
-        best = min(best, (time.perf_counter() - t0) / n)
-    return best
+    return timed(lambda: stream.step(p, a, state, core=core), seconds)[0]
 
 
 @torch.no_grad()
