@@ -41,7 +41,7 @@ from IPython.display import display
 
 from humaps.book import chapter
 from humaps.book import cohort_figures as figures
-from humaps.data import checks, source
+from humaps.data import checks, realism, source
 
 _before = set(globals())
 
@@ -197,6 +197,18 @@ if walking.table is not None:
 # %% tags=["hide-input"]
 if walking.table is not None:
     _ = figures.walking_against(walking.real, walking.walking, what=walking.what)
+
+# %% [markdown]
+# The row with the fewest segments inside is usually the maximum cell
+# pressure. The real range comes from two wearers; simulated people differ in
+# how much body weight each square centimetre of insole carries. Grouping the
+# segments by that load asks whether the shortfall is who wears the insoles
+# or how they are simulated.
+
+# %% tags=["nbval-check-output"]
+if walking.table is not None:
+    by_load, load_r, load_verdict = realism.max_cell_by_load(walking.real, walking.walking, walking.what)
+    display(by_load.round(2), load_verdict)
 
 # %% [markdown]
 # ## Clock synchronisation

@@ -46,7 +46,7 @@ from IPython.display import display
 
 from humaps.book import chapter, plots
 from humaps.data import realism, source
-from humaps.experiments import pose_real, pose_report
+from humaps.experiments import pose_real, pose_report, pose_transplant
 from humaps.experiments.datasets import pose_data
 from humaps.experiments.model_summary import pose_model_summary
 from humaps.experiments.pose_baselines import run_baselines
@@ -266,6 +266,27 @@ g = sns.catplot(data=both, x="recordings", y="value", col="variable", kind="viol
                 aspect=0.6, cut=0, inner="quartile", col_wrap=6)
 g.set_titles("{col_name}")
 _ = g.set_axis_labels("", "")
+
+# %% [markdown]
+# ### Is it the channels' distributions? A transplant
+#
+# The KS table says which channels differ, not whether the model stumbles on
+# those differences. To find out, the control's simulated walking is fed to the
+# model again with one group of its input channels mapped, quantile by
+# quantile, onto the real walking's distribution
+# (`pose_transplant.quantile_map`): each channel then has the real marginal
+# distribution, while its timing and how it moves with the other channels stay
+# simulated. The force onsets to match are the simulated ones, unchanged. If
+# mapping every channel brings the control down to the real score, the
+# distributions are the gap; what it does not close lies in the joint and
+# temporal structure of real walking, which no per-channel map carries.
+
+# %%
+transplant = pose_transplant.transplant_table(model, test_trials, sim_frames, real_frames, window=cfg.window_frames,
+                                              fs_hz=cfg.fs_hz, input_norm=cfg.input_norm,
+                                              real_matched=100 * matched_fraction)
+display(transplant.round(2))
+display(pose_transplant.transplant_verdict(transplant))
 
 # %% [markdown]
 # ### Robust to the device: the options side by side

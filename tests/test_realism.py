@@ -69,3 +69,20 @@ def test_compare_counts_statistics_it_cannot_measure(real):
     row = realism.compare(stats, sims).set_index("statistic").loc["cadence [steps/min]"]
     assert row["not measurable"] == 1 and row["verdict"] == "inside real range"
     assert row["segments inside [%]"] == 100.0
+
+
+def test_real_load_per_area_comes_from_the_size_header(real):
+    for rec, d in zip(real, (realism.gait_statistics(r) for r in real)):
+        assert d["load_n_cm2"] == pytest.approx(d["body_weight_n"] / areas_cm2(int(rec.meta["Size"])).sum())
+
+
+def test_max_cell_by_load_groups_segments_by_what_they_carry():
+    real = [{"load_n_cm2": 4.0, "max_cell_n_cm2": 30.0}, {"load_n_cm2": 5.0, "max_cell_n_cm2": 34.0}]
+    alike = [{"load_n_cm2": 4.5, "max_cell_n_cm2": p} for p in (31, 32, 33, 33, 36)]    # 4 of 5 inside
+    heavy = [{"load_n_cm2": 6.0, "max_cell_n_cm2": 45.0}]
+    table, r, v = realism.max_cell_by_load(real, alike + heavy)
+    assert table["n"].tolist() == [2, 0, 5, 1]
+    assert table["inside [%]"].iloc[2] == pytest.approx(80.0) and table["inside [%]"].iloc[3] == 0.0
+    assert r > 0.8 and v.status == "does not hold"
+    _, _, v = realism.max_cell_by_load(real, alike[:4] + heavy)
+    assert v.status == "not distinguishable"                 # too few segments loaded like the wearers

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from humaps.constants import G
+from humaps.insole import areas_cm2
 from humaps.paths import REAL
 from humaps.recordings import InsoleRecording
 
@@ -209,8 +210,16 @@ def gait_statistics(rec: InsoleRecording, body_weight_n: float | None = None) ->
         **{f"acc_{a}_range": float(v) for a, v in zip("xyz", arng)},
         **{f"gyro_{a}_range": float(v) for a, v in zip("xyz", grng)},
         "force_curve": curve, "stance_pressure": np.concatenate(press).mean(0),
-        "n_stances": int(n_st), "body_weight_n": bw,
+        "n_stances": int(n_st), "body_weight_n": bw, "load_n_cm2": _load_per_area(rec, bw),
     }
+
+
+def _load_per_area(rec: InsoleRecording, body_weight_n: float) -> float:
+    """Body weight per cell area of one insole, N/cm² (nan without a valid ``Size`` header)."""
+    try:
+        return float(body_weight_n / areas_cm2(int(rec.meta.get("Size", 0))).sum())
+    except ValueError:
+        return float("nan")
 
 
 SCALARS: dict[str, str] = {
@@ -344,3 +353,43 @@ def beside_cohort(recorded: list[dict], simulated: list[dict]) -> pd.DataFrame:
     table = compare(recorded, simulated).rename(columns=lambda c: c.replace("real", "recordings"))
     table["verdict"] = table["verdict"].str.replace("real", "recordings")
     return table
+
+
+def max_cell_by_load(real: list[dict], walking: list[dict], what: str = "simulated"):
+    """Is a short share of segments inside the real max-cell-pressure range a matter of who wears the insoles?
+
+    Peak cell pressure grows with the body weight carried per insole area (N/cm²). The real range comes from
+    two wearers; ``walking`` segments are grouped by whether their load per area lies below, inside or above
+    the real recordings' range. Returns (one row per group: segments, load range, max-cell median and share
+    inside the real max-cell range; the correlation of load and max cell pressure over ``walking``, r) and a
+    verdict: the segments loaded like the real wearers meet :data:`SHARE_INSIDE`.
+    """
+    from humaps.verdicts import undecided, verdict
+
+    lo, hi = (f([d["load_n_cm2"] for d in real]) for f in (np.nanmin, np.nanmax))
+    pmin, pmax = (f([d["max_cell_n_cm2"] for d in real]) for f in (np.min, np.max))
+    load = np.array([d["load_n_cm2"] for d in walking], float)
+    peak = np.array([d["max_cell_n_cm2"] for d in walking], float)
+    group = np.where(load < lo, "lighter than", np.where(load > hi, "heavier than", "as"))
+    rows = [{"segments": f"real recordings (load {lo:.2f}–{hi:.2f} N/cm²)", "n": len(real),
+             "load min": lo, "load max": hi, "max cell median": float(np.median([d["max_cell_n_cm2"] for d in real])),
+             "inside [%]": 100.0}]
+    for g in ("lighter than", "as", "heavier than"):
+        m = group == g
+        rows.append({"segments": f"{what}, loaded {g} the real wearers", "n": int(m.sum()),
+                     "load min": load[m].min() if m.any() else np.nan, "load max": load[m].max() if m.any() else np.nan,
+                     "max cell median": np.median(peak[m]) if m.any() else np.nan,
+                     "inside [%]": 100.0 * ((peak[m] >= pmin) & (peak[m] <= pmax)).mean() if m.any() else np.nan})
+    table = pd.DataFrame(rows).set_index("segments")
+    ok = np.isfinite(load)
+    r = float(np.corrcoef(load[ok], peak[ok])[0, 1]) if ok.sum() > 2 else float("nan")
+    claim = (f"The {what} segments loaded like the real wearers have at least {SHARE_INSIDE:.0%} of their max cell "
+             "pressures inside the real range (what remains is who wears the insoles, not how they are simulated)")
+    alike = table.iloc[2]
+    if alike["n"] < 5:
+        return table, r, undecided(claim, f"only {int(alike['n'])} segments loaded like the real wearers")
+    return table, r, verdict(claim, alike["inside [%]"] >= 100 * SHARE_INSIDE,
+                             f"{alike['inside [%]']:.0f} % of {int(alike['n'])} segments at {lo:.2f}–{hi:.2f} N/cm²; "
+                             f"all {int(ok.sum())} segments {100 * np.mean((peak >= pmin) & (peak <= pmax)):.0f} %; "
+                             f"load vs max cell pressure r = {r:.2f}")
+

@@ -32,18 +32,23 @@ def trained_model(fold: PoseFold) -> PoseNet:
     return model.eval()
 
 
-def predict_recording(model: PoseNet, rec, *, window: int, fs_hz: float = 100.0,
-                      input_norm: str = "none") -> tuple[np.ndarray, np.ndarray]:
+def predict_recording(model: PoseNet, rec, *, window: int, fs_hz: float = 100.0, input_norm: str = "none",
+                      transform=None) -> tuple[np.ndarray, np.ndarray]:
     """(time (M,) s, poses (M, 24, 3) m heading frame) over consecutive windows of ``window`` frames,
     the recording's features (after :func:`~humaps.data.features.normalised_input`, as the model was
-    trained) resampled onto a ``fs_hz`` grid (the rate the model was trained at)."""
+    trained) resampled onto a ``fs_hz`` grid (the rate the model was trained at). ``transform``: applied
+    to the windowed model inputs (W, T, 50), columns :data:`CHANNELS` (the pressures, then the relative-yaw
+    auxiliary channels), before the model sees them (:mod:`humaps.experiments.pose_transplant`)."""
     P, A, _ = insole_features(normalised_input(rec, input_norm))
     t = grid(rec.time[0], rec.time[-1], fs_hz)
     n = (len(t) // window) * window
     t = t[:n]
     P, A = interp(rec.time, P, t), interp(rec.time, A, t)
-    poses = predict(model, P.reshape(-1, window, P.shape[1]).astype(np.float32),
-                    relative_yaw(A.reshape(-1, window, A.shape[1])))  # (W, T, 24, 3)
+    P, A = P.reshape(-1, window, P.shape[1]).astype(np.float32), relative_yaw(A.reshape(-1, window, A.shape[1]))
+    if transform is not None:
+        x = transform(np.concatenate([P, A], axis=-1))
+        P, A = x[..., :P.shape[-1]], x[..., P.shape[-1]:]
+    poses = predict(model, P, A)  # (W, T, 24, 3)
     return t, poses.reshape(n, 24, 3)
 
 
@@ -269,19 +274,23 @@ def shift_table(simulated: list, real: list, *, input_norm: str, window: int, au
 KS_MAX = 0.2
 
 
-def simulated_control(model: PoseNet, trials, *, window: int, fs_hz: float, input_norm: str = "none") -> pd.DataFrame:
+def simulated_control(model: PoseNet, trials, *, window: int, fs_hz: float, input_norm: str = "none",
+                      transform=None, true_poses: bool = True) -> pd.DataFrame:
     """The same timing check on simulated walking (subjects the model never saw), where the truth is
-    known: with the model's predicted poses, and with the true poses through the same detector."""
+    known: with the model's predicted poses, and (``true_poses``) with the true poses through the same
+    detector. ``transform``: applied to the model's inputs (:func:`predict_recording`)."""
     from humaps.skeleton import heading_normalised
 
     rows = []
     for tr in trials:
         for s, e in tr.annotations.loc[tr.annotations["label"] == "Walking", ["start_s", "end_s"]].to_numpy():
             rec = tr.insole.between(s, e)
-            t, pred = predict_recording(model, rec, window=window, fs_hz=fs_hz, input_norm=input_norm)
-            true = heading_normalised(interp(tr.mocap.time + tr.mocap_offset_s, tr.mocap.positions, t))
-            rows += [contact_agreement(rec, t, pred).assign(poses="predicted"),
-                     contact_agreement(rec, t, np.nan_to_num(true)).assign(poses="true")]
+            t, pred = predict_recording(model, rec, window=window, fs_hz=fs_hz, input_norm=input_norm,
+                                        transform=transform)
+            rows.append(contact_agreement(rec, t, pred).assign(poses="predicted"))
+            if true_poses:
+                true = heading_normalised(interp(tr.mocap.time + tr.mocap_offset_s, tr.mocap.positions, t))
+                rows.append(contact_agreement(rec, t, np.nan_to_num(true)).assign(poses="true"))
     return pd.concat(rows).groupby("poses")[["force onsets", "predicted contacts", "matched within 0.15 s"]].sum()
 
 
