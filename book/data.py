@@ -207,7 +207,7 @@ if walking.table is not None:
 
 # %% tags=["nbval-check-output"]
 if walking.table is not None:
-    by_load, load_r, load_verdict = realism.max_cell_by_load(walking.real, walking.walking, walking.what)
+    by_load, _, load_verdict = realism.max_cell_by_load(walking.real, walking.walking, walking.what)
     display(by_load.round(2), load_verdict)
 
 # %% [markdown]

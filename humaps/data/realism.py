@@ -367,29 +367,28 @@ def max_cell_by_load(real: list[dict], walking: list[dict], what: str = "simulat
     from humaps.verdicts import undecided, verdict
 
     lo, hi = (f([d["load_n_cm2"] for d in real]) for f in (np.nanmin, np.nanmax))
-    pmin, pmax = (f([d["max_cell_n_cm2"] for d in real]) for f in (np.min, np.max))
+    real_peak = np.array([d["max_cell_n_cm2"] for d in real], float)
     load = np.array([d["load_n_cm2"] for d in walking], float)
     peak = np.array([d["max_cell_n_cm2"] for d in walking], float)
+    inside = (peak >= real_peak.min()) & (peak <= real_peak.max())
     group = np.where(load < lo, "lighter than", np.where(load > hi, "heavier than", "as"))
     rows = [{"segments": f"real recordings (load {lo:.2f}–{hi:.2f} N/cm²)", "n": len(real),
-             "load min": lo, "load max": hi, "max cell median": float(np.median([d["max_cell_n_cm2"] for d in real])),
-             "inside [%]": 100.0}]
+             "load min": lo, "load max": hi, "max cell median": float(np.median(real_peak)), "inside [%]": 100.0}]
     for g in ("lighter than", "as", "heavier than"):
         m = group == g
         rows.append({"segments": f"{what}, loaded {g} the real wearers", "n": int(m.sum()),
                      "load min": load[m].min() if m.any() else np.nan, "load max": load[m].max() if m.any() else np.nan,
                      "max cell median": np.median(peak[m]) if m.any() else np.nan,
-                     "inside [%]": 100.0 * ((peak[m] >= pmin) & (peak[m] <= pmax)).mean() if m.any() else np.nan})
+                     "inside [%]": 100.0 * inside[m].mean() if m.any() else np.nan})
     table = pd.DataFrame(rows).set_index("segments")
     ok = np.isfinite(load)
     r = float(np.corrcoef(load[ok], peak[ok])[0, 1]) if ok.sum() > 2 else float("nan")
     claim = (f"The {what} segments loaded like the real wearers have at least {SHARE_INSIDE:.0%} of their max cell "
              "pressures inside the real range (what remains is who wears the insoles, not how they are simulated)")
-    alike = table.iloc[2]
+    alike = table.loc[f"{what}, loaded as the real wearers"]
     if alike["n"] < 5:
         return table, r, undecided(claim, f"only {int(alike['n'])} segments loaded like the real wearers")
     return table, r, verdict(claim, alike["inside [%]"] >= 100 * SHARE_INSIDE,
                              f"{alike['inside [%]']:.0f} % of {int(alike['n'])} segments at {lo:.2f}–{hi:.2f} N/cm²; "
-                             f"all {int(ok.sum())} segments {100 * np.mean((peak >= pmin) & (peak <= pmax)):.0f} %; "
+                             f"all {int(ok.sum())} segments {100 * inside[ok].mean():.0f} %; "
                              f"load vs max cell pressure r = {r:.2f}")
-

@@ -44,15 +44,18 @@ def quantile_map(source: pd.DataFrame, target: pd.DataFrame, prefixes: tuple[str
     q = np.linspace(0.0, 1.0, N_QUANTILES)
     picked = [k for k, name in enumerate(CHANNELS) if name.startswith(prefixes)]
     assert picked, f"no model input channel starts with {prefixes}"
-    tables = {k: (np.quantile(source[CHANNELS[k]], q), np.quantile(target[CHANNELS[k]], q)) for k in picked}
+    tables = {}
+    for k in picked:
+        xs, ys = np.quantile(source[CHANNELS[k]], q), np.quantile(target[CHANNELS[k]], q)
+        # np.interp needs increasing xs: a channel with repeated quantiles (zeros in swing) keeps the
+        # first of each run, so a value on a plateau maps to the plateau's lowest target quantile
+        keep = np.concatenate([[True], np.diff(xs) > 0])
+        tables[k] = xs[keep], ys[keep]
 
     def transform(x: np.ndarray) -> np.ndarray:
         out = np.array(x, dtype=np.float32, copy=True)
         for k, (xs, ys) in tables.items():
-            # np.interp needs increasing xs: a channel with repeated quantiles (zeros in swing) keeps the
-            # first of each run, so a value on a plateau maps to the plateau's lowest target quantile
-            keep = np.concatenate([[True], np.diff(xs) > 0])
-            out[..., k] = np.interp(x[..., k], xs[keep], ys[keep])
+            out[..., k] = np.interp(x[..., k], xs, ys)
         return out
 
     return transform
