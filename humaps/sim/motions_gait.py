@@ -25,7 +25,10 @@ from humaps.sim.curves import bump, keys, periodic, ramp, timeline
 from humaps.sim.motion import Flight, finish
 from humaps.sim.stance import neutral_pose
 
-WALK_HIP = ((0, .12, .3, .5, .6, .75, .83, .92), (30, 26, 8, -10, -4, 20, 33, 31.5))
+# the hip flexes early in swing and holds ≈ 33° through terminal swing: the foot's forward acceleration
+# then falls in early swing, as on the real insoles (acc-X 1–99 % spread 1.7–7.5 g; the previous curve,
+# flexing late, put 36 % of 64 simulated walking segments inside that range, this one 98 %)
+WALK_HIP = ((0, .12, .3, .5, .6, .72, .8, .88, .95), (28, 24, 6.5, -8, -4, 22, 33, 33, 29))
 WALK_KNEE = ((0, .13, .3, .42, .6, .72, .82, .88, .93), (4, 15, 6, 7, 38, 62, 38, 12, 4))
 # the foot's pitch from horizontal (toes up > 0); the ankle angle follows from it and the leg:
 # heel strike ≈ +14°, foot flat 10–25 %, heel rise, ≈ −54° as the toes leave, dorsiflexed swing.
@@ -129,7 +132,7 @@ def walking(subject, rng, duration, fs, amp=1.0, tempo=1.0, *, backwards=False, 
     _legs(a, phase, env, (WALK_HIP, WALK_KNEE, WALK_FOOT, WALK_TOE), amp=k,
           knee_load=st.knee_loading_deg + (6 if tiptoe else 0), offsets=off, direction=-1.0 if backwards else 1.0,
           roll_yaw=(WALK_ROLL, WALK_YAW, *(amp * v for v in foot_roll_yaw(st))))
-    stance = _stance_hint(phase, env, -0.08, 0.50, -1.0 if backwards else 1.0)
+    stance = _stance_hint(phase, env, -0.08, 0.42, -1.0 if backwards else 1.0)   # heel rise ends support
     _upper(a, phase, env, st, swing=0.6 if backwards else 1.0, direction=-1.0 if backwards else 1.0,
            lean=-2.0 if backwards else 0.0)
     a.head(flex=env * (10.0 if backwards else 0.0), twist=env * (25.0 * np.sign(rng.uniform(-1, 1)) if backwards else 0.0)
