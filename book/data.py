@@ -36,6 +36,7 @@
 # %%
 import dataclasses
 
+import numpy as np
 import pandas as pd
 from IPython.display import display
 
@@ -199,8 +200,7 @@ if walking.table is not None:
     _ = figures.walking_against(walking.real, walking.walking, what=walking.what)
 
 # %% [markdown]
-# The row with the fewest segments inside is usually the maximum cell
-# pressure. The real range comes from two wearers; simulated people differ in
+# The maximum cell pressure's real range comes from two wearers; simulated people differ in
 # how much body weight each square centimetre of insole carries. Grouping the
 # segments by that load asks whether the shortfall is who wears the insoles
 # or how they are simulated.
@@ -209,6 +209,28 @@ if walking.table is not None:
 if walking.table is not None:
     by_load, _, load_verdict = realism.max_cell_by_load(walking.real, walking.walking, walking.what)
     display(by_load.round(2), load_verdict)
+
+# %% [markdown]
+# The third panel of the figure follows the centre of pressure along the
+# insole through each stance. A foot that rolls from heel to toes once never
+# sends it back toward the heel; the row *COP X travel back toward the heel*
+# measures how far it goes back. The simulated centre of pressure comes
+# from moment balance about the body's centre of mass (`humaps.sim.physics`):
+# it runs ahead of the centre of mass while the body brakes and behind it
+# while the body speeds up, so it follows the body's forward speed. The
+# simulated body is placed on the ground kinematically
+# (`humaps.sim.placement`): its joint angles follow normative gait curves and
+# the planted foot is held still, so its forward speed is whatever those
+# curves give it, and at each heel strike the landing foot takes over as the
+# foot held still. How much speed the simulated pelvis keeps through that
+# hand-over (the real recordings have no motion capture to measure it on):
+
+# %% tags=["nbval-check-output"]
+if walking.what == "simulated":
+    kept = realism.handover_speed(trials)
+    print(f"lowest pelvis speed over the 0.25 s after a heel strike, as a fraction of its speed 0.1 s before: "
+          f"median {np.median(kept):.2f} (quartiles {np.percentile(kept, 25):.2f}–{np.percentile(kept, 75):.2f}) "
+          f"over {len(kept)} heel strikes")
 
 # %% [markdown]
 # ## Clock synchronisation

@@ -119,3 +119,13 @@ def test_input_frames_drop_the_standing_around_a_walk():
     frames = pose_real.input_frames([rec], walking_only=True)
     assert isinstance(frames, pd.DataFrame) and len(frames) == (b - a) // 100 * 100   # whole 1-s windows
     assert list(frames.columns) == list(pose_real.CHANNELS) and not frames.isna().any().any()
+
+
+def test_onsets_pool_over_fold_models_and_name_each_models_share():
+    rows = pd.DataFrame({"fold": [0, 0, 1, 1], "recording": ["a", "b", "a", "b"], "side": "left",
+                         "force onsets": [10, 10, 10, 10], "matched within 0.15 s": [9, 7, 3, 5]})
+    table = pose_real.onsets_by_fold(rows)
+    assert table.loc["a", "fold 0"] == 90.0 and table.loc["b", "all folds"] == 60.0
+    assert table.loc["all recordings", "fold 1"] == 40.0 and table.loc["all recordings", "all folds"] == 60.0
+    v = pose_real.onsets_verdict(rows)
+    assert "does not hold" in str(v) and "24 of 40" in str(v) and "40%–80%" in str(v)

@@ -86,3 +86,57 @@ def test_max_cell_by_load_groups_segments_by_what_they_carry():
     assert r > 0.8 and v.status == "does not hold"
     _, _, v = realism.max_cell_by_load(real, alike[:4] + heavy)
     assert v.status == "not distinguishable"                 # too few segments loaded like the wearers
+
+
+def gait(cop_x_of_phase, n_strides: int = 8, stride: int = 110, stance: int = 70) -> "realism.InsoleRecording":
+    """Hand-made walking at 100 Hz: each foot loaded with 600 N for ``stance`` of every ``stride`` frames
+    (the right foot half a stride later), its COP X ``cop_x_of_phase(u)`` through the stance (u 0 → 1)."""
+    from humaps.recordings import InsoleRecording
+
+    n = n_strides * stride + stride
+    force, cop = np.zeros((n, 2)), np.zeros((n, 2, 2))
+    frame = np.arange(n)
+    for side, lag in ((0, 10), (1, 10 + stride // 2)):
+        u = (frame - lag) % stride
+        on = (frame >= lag) & (u < stance) & (frame < n - stride // 2)
+        force[on, side] = 600.0
+        cop[on, side, 0] = cop_x_of_phase(u[on] / (stance - 1))
+    zeros = np.zeros((n, 2, 3))
+    return InsoleRecording(time=frame / 100.0, pressure=np.repeat(force[..., None] / 150.0, 16, -1),
+                           acceleration=zeros, angular_rate=zeros, total_force=force, cop=cop)
+
+
+def test_cop_travel_back_counts_only_the_return_toward_the_heel():
+    rolling = realism.gait_statistics(gait(lambda u: -0.35 + 0.65 * u), body_weight_n=600.0)
+    assert rolling["n_stances"] >= 12
+    assert rolling["cop_x_back"] == pytest.approx(0.0, abs=1e-12)
+    np.testing.assert_allclose(rolling["cop_curve"], np.linspace(-0.35, 0.3, realism.N_CURVE), atol=0.03)
+    # heel → toe, back 0.2 toward the heel, toe again: the path goes back by 0.2 (on the resampled curve)
+    back = realism.gait_statistics(gait(lambda u: np.interp(u, [0, 0.4, 0.6, 1], [-0.35, 0.1, -0.1, 0.3])),
+                                   body_weight_n=600.0)
+    assert back["cop_x_back"] == pytest.approx(0.2, abs=0.03)
+
+
+def test_handover_speed_is_the_pelvis_speed_kept_through_each_heel_strike():
+    from humaps.data.store import Trial
+    from humaps.recordings import MocapRecording
+    import pandas as pd
+
+    rec = gait(lambda u: -0.35 + 0.65 * u)
+    onsets = rec.time[np.flatnonzero(np.diff((rec.total_force > 0).astype(int), axis=0).max(1) > 0) + 1]
+    t = np.arange(0, rec.time[-1] + 0.5, 1 / 120)
+
+    def trial(slow_to: float) -> Trial:
+        speed = np.ones_like(t)                   # 1 m/s, down to `slow_to` for 0.1 s after each onset
+        for t0 in onsets:
+            speed[(t >= t0 + 0.02) & (t < t0 + 0.12)] = slow_to
+        pos = np.zeros((len(t), 24, 3))
+        pos[:, 0, 1] = np.concatenate([[0.0], np.cumsum(speed[1:] * np.diff(t))])
+        mocap = MocapRecording(time=t, positions=pos, rotations=np.zeros((len(t), 24, 4)))
+        ann = pd.DataFrame({"trial": "1", "start_s": [0.0], "end_s": [rec.time[-1]], "label": ["Walking"]})
+        return Trial(subject="S1", trial_id="1", insole=rec, mocap=mocap, annotations=ann, mocap_offset_s=0.0)
+
+    steady, slowed = realism.handover_speed([trial(1.0)]), realism.handover_speed([trial(0.3)])
+    assert len(steady) >= 12 and len(slowed) == len(steady)
+    np.testing.assert_allclose(steady, 1.0, atol=0.02)
+    np.testing.assert_allclose(slowed, 0.3, atol=0.05)

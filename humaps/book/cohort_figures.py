@@ -84,9 +84,10 @@ def class_snapshots(trial):
 
 
 def walking_against(reference: list[dict], walking: list[dict], *, what: str, reference_name: str = "real"):
-    """Stance force curves of ``walking`` (orange) over the ``reference``'s (black), and the mean stance
-    pressure per cell of each (gait statistics of :func:`humaps.data.realism.gait_statistics`)."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+    """Stance force curves of ``walking`` (orange) over the ``reference``'s (black), the mean stance
+    pressure per cell of each, and each recording's median COP path along the insole through stance
+    (gait statistics of :func:`humaps.data.realism.gait_statistics`)."""
+    fig, axes = plt.subplots(1, 3, figsize=(14, 3.6))
     u = np.linspace(0, 100, len(reference[0]["force_curve"]))
     for d in reference:
         axes[0].plot(u, d["force_curve"], color="k", lw=1.2, alpha=0.7)
@@ -99,6 +100,11 @@ def walking_against(reference: list[dict], walking: list[dict], *, what: str, re
         axes[1].plot(cells, np.mean([d["stance_pressure"] for d in data], 0), "-o", label=f"{label} (mean)", **style)
     axes[1].set(xlabel="cell", ylabel="mean stance pressure (N/cm²)", xticks=cells)
     axes[1].legend()
+    for data, style in ((walking, dict(color="tab:orange", lw=0.8, alpha=0.6)), (reference, dict(color="k", lw=1.2))):
+        for d in data:
+            axes[2].plot(u, d["cop_curve"], **style)
+    axes[2].set(xlabel="% of stance (contact edges skipped)", ylabel="COP X (toe +)",
+                title=f"COP along the insole: {reference_name} (black) vs {what}")
     fig.tight_layout()
     return fig
 

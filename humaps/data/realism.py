@@ -166,16 +166,18 @@ def gait_statistics(rec: InsoleRecording, body_weight_n: float | None = None) ->
     ``peak1_bw``/``valley_bw``/``peak2_bw`` (of the mean stance force curve, per
     body weight), ``max_cell_n_cm2`` (max cell pressure in gait stances),
     ``cop_x_range``/``cop_y_range`` (median within-stance COP excursion, device
-    units), ``acc_{x,y,z}_range`` g and ``gyro_{x,y,z}_range`` deg/s (1st–99th
-    percentile spread over the walking part); arrays ``force_curve`` (N_CURVE,)
-    and ``stance_pressure`` (16,) mean N/cm² in stance; ``n_stances``, ``body_weight_n``.
+    units), ``cop_x_back`` (median within-stance distance the COP travels back toward the heel,
+    device units: a foot that rolls heel → toe once travels none), ``acc_{x,y,z}_range`` g and ``gyro_{x,y,z}_range`` deg/s (1st–99th
+    percentile spread over the walking part); arrays ``force_curve`` (N_CURVE,),
+    ``cop_curve`` (N_CURVE,) the median COP X path through stance (device units, the contact edges
+    skipped) and ``stance_pressure`` (16,) mean N/cm² in stance; ``n_stances``, ``body_weight_n``.
     """
     (stances, bw) = gait_stances(rec, body_weight_n)
     fs = rec.rate_hz
     n_st = sum(len(on) for on, _ in stances)
     if n_st == 0:
         raise ValueError(f"no complete gait stance found in {rec.source or 'recording'}")
-    curves, press, durs, cop_rng, strides, maxp = [], [], [], [], [], []
+    curves, press, durs, cop_rng, cop_back, cop_paths, strides, maxp = [], [], [], [], [], [], [], []
     for s, (on, off) in enumerate(stances):
         if len(on) == 0:
             continue
@@ -183,6 +185,8 @@ def gait_statistics(rec: InsoleRecording, body_weight_n: float | None = None) ->
         curves.append(_normalised_curves(rec.total_force[:, s], on, off) / bw)
         cop = _normalised_curves(rec.cop[:, s], on + 2, off - 2)           # skip the noisy contact edges
         cop_rng.append(cop.max(1) - cop.min(1))                           # (K, 2)
+        cop_back.append(np.clip(-np.diff(cop[..., 0], axis=1), 0.0, None).sum(1))   # (K,) toward the heel
+        cop_paths.append(cop[..., 0])
         inside = np.zeros(rec.n_frames, bool)
         idx = np.concatenate([np.arange(a, b) for a, b in zip(on, off)])
         inside[idx] = True
@@ -207,9 +211,11 @@ def gait_statistics(rec: InsoleRecording, body_weight_n: float | None = None) ->
         "peak2_bw": float(curve[half:].max()),
         "max_cell_n_cm2": float(max(maxp)),
         "cop_x_range": float(cop_r[0]), "cop_y_range": float(cop_r[1]),
+        "cop_x_back": float(np.median(np.concatenate(cop_back))),
         **{f"acc_{a}_range": float(v) for a, v in zip("xyz", arng)},
         **{f"gyro_{a}_range": float(v) for a, v in zip("xyz", grng)},
-        "force_curve": curve, "stance_pressure": np.concatenate(press).mean(0),
+        "force_curve": curve, "cop_curve": np.median(np.concatenate(cop_paths), axis=0),
+        "stance_pressure": np.concatenate(press).mean(0),
         "n_stances": int(n_st), "body_weight_n": bw, "load_n_cm2": _load_per_area(rec, bw),
     }
 
@@ -227,6 +233,7 @@ SCALARS: dict[str, str] = {
     "peak1_bw": "1st force peak [BW]", "valley_bw": "mid-stance force valley [BW]",
     "peak2_bw": "2nd force peak [BW]", "max_cell_n_cm2": "max cell pressure [N/cm²]",
     "cop_x_range": "COP X excursion (along) [−0.5…0.5]", "cop_y_range": "COP Y excursion (across) [−0.5…0.5]",
+    "cop_x_back": "COP X travel back toward the heel [−0.5…0.5]",
     "acc_x_range": "acc X 1–99 % spread [g]", "acc_y_range": "acc Y 1–99 % spread [g]",
     "acc_z_range": "acc Z 1–99 % spread [g]", "gyro_x_range": "angular X 1–99 % spread [deg/s]",
     "gyro_y_range": "angular Y 1–99 % spread [deg/s]", "gyro_z_range": "angular Z 1–99 % spread [deg/s]",
@@ -336,6 +343,31 @@ def simulated_walking(trials, subjects: pd.DataFrame, *, label: str = "Walking")
     for d in stats:
         d["n_skipped"] = skipped
     return stats
+
+
+def handover_speed(trials, *, label: str = "Walking", before_s: float = 0.1, after_s: float = 0.25) -> np.ndarray:
+    """(N,) for every heel strike in the ``label`` stretches of ``trials`` that have motion capture: the
+    pelvis's lowest horizontal speed over the ``after_s`` after the strike as a fraction of its speed
+    ``before_s`` before it. A heel strike is the start of a complete gait stance of either insole
+    (:func:`gait_stances`); the pelvis is the motion capture's root joint on the insole clock.
+    A body rolling over its feet keeps most of its speed through the hand-over between them.
+    """
+    out = []
+    for tr in trials:
+        if tr.mocap is None or tr.annotations is None:
+            continue
+        t_m = tr.mocap.time + tr.mocap_offset_s
+        speed = np.linalg.norm(np.gradient(tr.mocap.positions[:, 0, :2], t_m, axis=0), axis=1)   # (M,) m/s
+        for seg in tr.annotations[tr.annotations["label"] == label].itertuples():
+            rec = tr.insole.between(seg.start_s, seg.end_s)
+            if rec.n_frames < 16:
+                continue
+            stances, _ = gait_stances(rec)
+            for t0 in rec.time[np.concatenate([on for on, _ in stances])]:
+                after = np.interp(np.linspace(t0, t0 + after_s, 16), t_m, speed)
+                out.append(after.min() / np.interp(t0 - before_s, t_m, speed))
+    out = np.asarray(out, float)
+    return out[np.isfinite(out)]
 
 
 if __name__ == "__main__":  # prints the measured facts quoted in the docstring

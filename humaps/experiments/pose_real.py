@@ -301,12 +301,32 @@ DETECTOR_MATCHED = 0.95  # the contact detector on the true poses of simulated w
 STEP_TIME_TOLERANCE = 0.10  # step time from the predicted ankles, as a fraction of the insoles'
 
 
+def onsets_by_fold(agreement: pd.DataFrame) -> pd.DataFrame:
+    """Share of force onsets matched (%), recording × fold model, with every recording's and every fold's
+    pooled share (``agreement``: :func:`contact_agreement` rows with ``recording`` and ``fold`` columns)."""
+    sums = agreement.groupby(["recording", "fold"])[["matched within 0.15 s", "force onsets"]].sum()
+    table = (100 * sums.iloc[:, 0] / sums.iloc[:, 1]).unstack("fold")
+    table.columns = [f"fold {k}" for k in table.columns]
+    by_rec = sums.groupby("recording").sum()
+    table["all folds"] = 100 * by_rec.iloc[:, 0] / by_rec.iloc[:, 1]
+    by_fold = sums.groupby("fold").sum()
+    table.loc["all recordings"] = [*(100 * by_fold.iloc[:, 0] / by_fold.iloc[:, 1]),
+                                   100 * sums.iloc[:, 0].sum() / sums.iloc[:, 1].sum()]
+    return table
+
+
 def onsets_verdict(agreement: pd.DataFrame) -> Verdict:
     """Real recordings: at least :data:`ONSETS_MATCHED` of force onsets have a predicted contact within 0.15 s
-    (``agreement``: :func:`contact_agreement` rows of every recording)."""
+    (``agreement``: :func:`contact_agreement` rows of every recording, of every fold model when it has a
+    ``fold`` column: the onsets are pooled over the models and the evidence gives each model's share)."""
     matched, onsets = int(agreement["matched within 0.15 s"].sum()), int(agreement["force onsets"].sum())
+    evidence = f"{matched} of {onsets} onsets matched ({matched / max(onsets, 1):.0%})"
+    if "fold" in agreement:
+        per = agreement.groupby("fold")[["matched within 0.15 s", "force onsets"]].sum()
+        share = per.iloc[:, 0] / per.iloc[:, 1]
+        evidence += (f" over {len(per)} fold models; one model alone: {share.min():.0%}–{share.max():.0%}")
     return verdict(f"On real recordings, at least {ONSETS_MATCHED:.0%} of force onsets have a predicted foot contact "
-                   "within 0.15 s", matched >= ONSETS_MATCHED * onsets, f"{matched} of {onsets} onsets matched")
+                   "within 0.15 s", matched >= ONSETS_MATCHED * onsets, evidence)
 
 
 def step_time_verdict(steps: pd.DataFrame) -> Verdict:

@@ -18,8 +18,9 @@ against the realism table of :mod:`humaps.data.realism`):
   cell pressure and the per-cell pattern out of the real range; the training augmentation
   draws it per window instead (:mod:`humaps.training.augment`);
 - the gait timing (stance 0.60–0.71 of the stride, double support, loading and unloading
-  times): the simulated stance (≈ 0.56) emerges from the kinematics and the foot's contact
-  with the floor; a 2-cm contact tolerance (a shoe) brings it to 0.63 but keeps the centre of
+  times): the simulated stance (median 0.60 of the stride, 5–95 % 0.57–0.66, in 52 walking
+  segments of 32 book-cohort subjects, 2026-12-06) emerges from the kinematics and the foot's
+  contact with the floor; a 2-cm contact tolerance (a shoe) brings it to 0.63 but keeps the centre of
   pressure on the heel longer, and the per-cell pattern fell inside the real range for 58 %
   of segments instead of 94 %.
 """
