@@ -181,13 +181,13 @@ cyc
 # was trained: `input_norm` names the per-recording normalisation (`device`:
 # each gyroscope's zero-rate offset and the wearer's body weight measured on
 # the recording itself and taken out, `humaps.data.calibration.device_normalised`).
-# Each of the four fold models reads every recording: models trained on
-# different subjects disagree on real insoles far more than on simulated
-# ones, and one model's score would be one draw from that spread.
+# Each of the four fold models reads every recording: one model's share is
+# one draw from the spread between models trained on different subjects.
 
 # %%
 models = [pose_real.trained_model(fold) for fold in full.folds]
 real_recs = realism.real_walking_recordings()
+trials = source.load(run).trials
 predicted_by_fold = [[pose_real.predict_recording(m, rec, window=cfg.window_frames, fs_hz=cfg.fs_hz,
                                                   input_norm=cfg.input_norm) for rec in real_recs] for m in models]
 model, predicted = models[0], predicted_by_fold[0]
@@ -226,6 +226,15 @@ step_error = float(steps["error (s)"].abs().mean())
 display(pose_real.step_time_verdict(steps))
 
 # %% [markdown]
+# The first table gives each recording's share beside each model's. Where
+# each recording's walking lies against the walking the models trained on
+# (the simulated cohort's 5–95 % range of cadence and of stance duration, in
+# the column names): a recording outside it asks the models to extrapolate.
+
+# %%
+display(pose_real.coverage(real_recs, pose_real.walking_segments(trials), agreement).round(2))
+
+# %% [markdown]
 # ### A control on simulated walking
 #
 # The same check on the simulated walking of the subjects fold 0's model
@@ -234,7 +243,6 @@ display(pose_real.step_time_verdict(steps))
 # test the detector; the predicted ones, the model on its own kind of data.
 
 # %%
-trials = source.load(run).trials
 test_trials = [t for t in trials if t.subject in full.folds[0].test_subjects]
 control = pose_real.simulated_control(model, test_trials, window=cfg.window_frames, fs_hz=cfg.fs_hz,
                                       input_norm=cfg.input_norm)

@@ -107,3 +107,21 @@ def random_mocap(m: int = 240, seed: int = 0):
     q = r.normal(size=(m, 24, 4))
     q /= np.linalg.norm(q, axis=2, keepdims=True)
     return MocapRecording(time=np.arange(m) / 120.0, positions=r.normal(0, 1, (m, 24, 3)), rotations=q)
+
+
+def gait(cop_x_of_phase=lambda u: -0.35 + 0.65 * u, n_strides: int = 8, stride: int = 110, stance: int = 70):
+    """Hand-made walking at 100 Hz: each foot loaded with 600 N for ``stance`` of every ``stride`` frames
+    (the right foot half a stride later), its COP X ``cop_x_of_phase(u)`` through the stance (u 0 → 1)."""
+    from humaps.recordings import InsoleRecording
+
+    n = n_strides * stride + stride
+    force, cop = np.zeros((n, 2)), np.zeros((n, 2, 2))
+    frame = np.arange(n)
+    for side, lag in ((0, 10), (1, 10 + stride // 2)):
+        u = (frame - lag) % stride
+        on = (frame >= lag) & (u < stance) & (frame < n - stride // 2)
+        force[on, side] = 600.0
+        cop[on, side, 0] = cop_x_of_phase(u[on] / (stance - 1))
+    zeros = np.zeros((n, 2, 3))
+    return InsoleRecording(time=frame / 100.0, pressure=np.repeat(force[..., None] / 150.0, 16, -1),
+                           acceleration=zeros, angular_rate=zeros, total_force=force, cop=cop)

@@ -5,6 +5,7 @@ import pytest
 
 from humaps.experiments import pose_real
 from humaps.recordings import InsoleRecording
+from fakes import gait
 
 FS = 25.0
 
@@ -129,3 +130,14 @@ def test_onsets_pool_over_fold_models_and_name_each_models_share():
     assert table.loc["all recordings", "fold 1"] == 40.0 and table.loc["all recordings", "all folds"] == 60.0
     v = pose_real.onsets_verdict(rows)
     assert "does not hold" in str(v) and "24 of 40" in str(v) and "40%–80%" in str(v)
+
+
+def test_coverage_says_which_recording_lies_outside_the_simulated_walking():
+    simulated = [gait(stride=s) for s in (100, 105, 110, 115, 120)]         # cadence 100–120 steps/min
+    real = [gait(stride=110), gait(stride=200)]                              # 109 and 60 steps/min
+    rows = pd.DataFrame({"fold": 0, "recording": ["recording 1", "recording 2"], "side": "left",
+                         "force onsets": [10, 10], "matched within 0.15 s": [9, 1]})
+    table = pose_real.coverage(real, simulated, rows)
+    assert table["cadence inside"].tolist() == [True, False]
+    assert table["matched, all folds (%)"].tolist() == [90.0, 10.0]
+    assert table.filter(like="cadence (steps/min)").iloc[:, 0].round(0).tolist() == [109.0, 60.0]

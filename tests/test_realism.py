@@ -5,6 +5,7 @@ import pytest
 from humaps.data import realism
 from humaps.insole import areas_cm2
 from humaps.sim import pressure
+from fakes import gait
 
 
 @pytest.fixture(scope="module")
@@ -86,24 +87,6 @@ def test_max_cell_by_load_groups_segments_by_what_they_carry():
     assert r > 0.8 and v.status == "does not hold"
     _, _, v = realism.max_cell_by_load(real, alike[:4] + heavy)
     assert v.status == "not distinguishable"                 # too few segments loaded like the wearers
-
-
-def gait(cop_x_of_phase, n_strides: int = 8, stride: int = 110, stance: int = 70) -> "realism.InsoleRecording":
-    """Hand-made walking at 100 Hz: each foot loaded with 600 N for ``stance`` of every ``stride`` frames
-    (the right foot half a stride later), its COP X ``cop_x_of_phase(u)`` through the stance (u 0 → 1)."""
-    from humaps.recordings import InsoleRecording
-
-    n = n_strides * stride + stride
-    force, cop = np.zeros((n, 2)), np.zeros((n, 2, 2))
-    frame = np.arange(n)
-    for side, lag in ((0, 10), (1, 10 + stride // 2)):
-        u = (frame - lag) % stride
-        on = (frame >= lag) & (u < stance) & (frame < n - stride // 2)
-        force[on, side] = 600.0
-        cop[on, side, 0] = cop_x_of_phase(u[on] / (stance - 1))
-    zeros = np.zeros((n, 2, 3))
-    return InsoleRecording(time=frame / 100.0, pressure=np.repeat(force[..., None] / 150.0, 16, -1),
-                           acceleration=zeros, angular_rate=zeros, total_force=force, cop=cop)
 
 
 def test_cop_travel_back_counts_only_the_return_toward_the_heel():

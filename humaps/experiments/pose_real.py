@@ -315,6 +315,35 @@ def onsets_by_fold(agreement: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def coverage(real: list, simulated: list, agreement: pd.DataFrame) -> pd.DataFrame:
+    """Per real recording (in ``real``'s order, named "recording k"): its cadence and stance duration from the
+    insoles (:func:`humaps.data.realism.gait_statistics`), the simulated walking segments' 5–95 % range of each
+    (in the column names) and whether the recording lies inside it, and its share of force onsets matched
+    over the fold models (``agreement`` as in :func:`onsets_by_fold`). A recording outside the walking the
+    models trained on asks them to extrapolate."""
+    from humaps.data import realism
+
+    sim = []
+    for seg in simulated:
+        try:
+            sim.append(realism.gait_statistics(seg))
+        except ValueError:                          # no complete stance in that segment
+            continue
+    rows = {}
+    for k, rec in enumerate(real):
+        d = realism.gait_statistics(rec)
+        rows[f"recording {k + 1}"] = {key: d[key] for key in ("cadence_spm", "stance_s")}
+    table = pd.DataFrame(rows).T
+    out = pd.DataFrame(index=table.index)
+    for key, label in (("cadence_spm", "cadence (steps/min)"), ("stance_s", "stance (s)")):
+        lo, hi = np.nanpercentile([d[key] for d in sim], [5, 95])
+        out[f"{label}; simulated {lo:.2f}–{hi:.2f}"] = table[key]
+        out[f"{label.split(' (')[0]} inside"] = table[key].between(lo, hi)
+    sums = agreement.groupby("recording")[["matched within 0.15 s", "force onsets"]].sum()
+    out["matched, all folds (%)"] = 100 * sums.iloc[:, 0] / sums.iloc[:, 1]
+    return out
+
+
 def onsets_verdict(agreement: pd.DataFrame) -> Verdict:
     """Real recordings: at least :data:`ONSETS_MATCHED` of force onsets have a predicted contact within 0.15 s
     (``agreement``: :func:`contact_agreement` rows of every recording, of every fold model when it has a
