@@ -1,9 +1,12 @@
 """Gait statistics on the real Moticon recordings (skipped when they are not downloaded)."""
 import numpy as np
+import pandas as pd
 import pytest
 
 from humaps.data import realism
+from humaps.data.store import Trial
 from humaps.insole import areas_cm2
+from humaps.recordings import MocapRecording
 from humaps.sim import pressure
 from fakes import gait
 
@@ -101,10 +104,6 @@ def test_cop_travel_back_counts_only_the_return_toward_the_heel():
 
 
 def test_handover_speed_is_the_pelvis_speed_kept_through_each_heel_strike():
-    from humaps.data.store import Trial
-    from humaps.recordings import MocapRecording
-    import pandas as pd
-
     rec = gait(lambda u: -0.35 + 0.65 * u)
     onsets = rec.time[np.flatnonzero(np.diff((rec.total_force > 0).astype(int), axis=0).max(1) > 0) + 1]
     t = np.arange(0, rec.time[-1] + 0.5, 1 / 120)

@@ -166,8 +166,9 @@ def gait_statistics(rec: InsoleRecording, body_weight_n: float | None = None) ->
     ``peak1_bw``/``valley_bw``/``peak2_bw`` (of the mean stance force curve, per
     body weight), ``max_cell_n_cm2`` (max cell pressure in gait stances),
     ``cop_x_range``/``cop_y_range`` (median within-stance COP excursion, device
-    units), ``cop_x_back`` (median within-stance distance the COP travels back toward the heel,
-    device units: a foot that rolls heel → toe once travels none), ``acc_{x,y,z}_range`` g and ``gyro_{x,y,z}_range`` deg/s (1st–99th
+    units), ``cop_x_back`` (median within-stance distance the COP travels back toward
+    the heel, device units: a foot that rolls heel → toe once travels none),
+    ``acc_{x,y,z}_range`` g and ``gyro_{x,y,z}_range`` deg/s (1st–99th
     percentile spread over the walking part); arrays ``force_curve`` (N_CURVE,),
     ``cop_curve`` (N_CURVE,) the median COP X path through stance (device units, the contact edges
     skipped) and ``stance_pressure`` (16,) mean N/cm² in stance; ``n_stances``, ``body_weight_n``.
