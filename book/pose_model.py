@@ -172,15 +172,17 @@ cyc
 # score the predicted skeletons against. What can be checked is timing, which
 # the model never sees as a label. A foot's predicted contact is where its
 # forward swing ends: the ankle moves forward relative to the pelvis fast and
-# far enough to be a step, and lands where that speed has fallen to a fraction
-# of its peak (the kinematic heel strike of gait analysis;
+# far enough to be a step, and lands at its most forward point, where that
+# speed reaches zero (the kinematic heel strike of gait analysis;
 # `pose_real.predicted_contacts`). It should coincide with that insole's force
 # onset after a swing. A second, independent check is the rhythm: the step
 # time from the period of the two ankles' fore-aft motion against the step
 # time between the insoles' force onsets. The model reads each recording as it
 # was trained: `input_norm` names the per-recording normalisation (`device`:
 # each gyroscope's zero-rate offset and the wearer's body weight measured on
-# the recording itself and taken out, `humaps.data.calibration.device_normalised`).
+# the recording itself and taken out, `humaps.data.calibration.device_normalised`),
+# in windows that overlap by half, their poses blended so that no window's
+# cold start breaks a swing in two (`pose_real.predict_recording`).
 # Each of the four fold models reads every recording: one model's share is
 # one draw from the spread between models trained on different subjects.
 
@@ -241,6 +243,7 @@ display(pose_real.coverage(real_recs, pose_real.walking_segments(trials), agreem
 # never saw, where the truth is known: once with the model's predicted poses,
 # once with the *true* poses through the same contact detector. The true poses
 # test the detector; the predicted ones, the model on its own kind of data.
+# The detector needs no model, so its verdict takes every subject's walks.
 
 # %%
 test_trials = [t for t in trials if t.subject in full.folds[0].test_subjects]
@@ -248,8 +251,9 @@ control = pose_real.simulated_control(model, test_trials, window=cfg.window_fram
                                       input_norm=cfg.input_norm)
 control["matched (%)"] = 100 * control["matched within 0.15 s"] / control["force onsets"]
 display(control.round(1))
-for v in pose_real.control_verdicts(control):
-    display(v)
+display(pose_real.control_verdict(control))
+truth = pose_real.walking_agreement(None, trials, window=cfg.window_frames, fs_hz=cfg.fs_hz)
+display(pose_real.detector_verdict(truth))
 
 # %% [markdown]
 # ### Real and simulated signals, channel by channel

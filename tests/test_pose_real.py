@@ -45,8 +45,18 @@ def test_contacts_are_the_ends_of_forward_swings():
     for side in (0, 1):
         expected = landings[side]
         assert len(found[side]) == len(expected), (found[side], expected)
-        # the swing's speed falls to 30 % of its peak shortly before the foot lands: within 2 frames (0.08 s)
+        # the forward swing ends where the foot lands: within 2 frames (0.08 s)
         assert np.all(np.abs(found[side] - expected) <= 2), (found[side], expected)
+
+
+def test_contacts_are_on_time_in_slow_walking():
+    # a 2-s stride (60 steps/min, the slow real recording's pace): terminal swing decelerates for longer,
+    # so a contact placed where the speed has fallen to a fraction of its peak would come ≈ 0.13 s early
+    y, landings = walking_ankles(n_steps=4, stride_s=2.0, stance=0.66)
+    found = pose_real.predicted_contacts(poses_from(y), FS)
+    for side in (0, 1):
+        assert len(found[side]) == len(landings[side])
+        assert np.all(np.abs(found[side] - landings[side]) <= 2), (found[side], landings[side])
 
 
 def test_standing_and_shuffles_give_no_contact():
@@ -141,3 +151,48 @@ def test_coverage_says_which_recording_lies_outside_the_simulated_walking():
     assert table["cadence inside"].tolist() == [True, False]
     assert table["matched, all folds (%)"].tolist() == [90.0, 10.0]
     assert table.filter(like="cadence (steps/min)").iloc[:, 0].round(0).tolist() == [109.0, 60.0]
+
+
+@pytest.mark.parametrize("n, window, hop", [(100, 25, 12), (101, 25, 12), (25, 25, 12), (60, 20, 20)])
+def test_windows_cover_every_frame(n, window, hop):
+    starts = pose_real.window_starts(n, window, hop)
+    covered = np.zeros(n, int)
+    for s in starts:
+        covered[s:s + window] += 1
+    assert covered.min() >= 1 and starts[-1] + window == n and np.all(np.diff(starts) <= hop)
+
+
+def test_overlap_average_of_consistent_windows_is_the_signal():
+    # every window predicts the same per-frame signal: blending must return it exactly, whatever the weights
+    n, window = 103, 20
+    signal = np.sin(np.arange(n) / 7.0)[:, None, None] * np.ones((1, 24, 3))
+    starts = pose_real.window_starts(n, window, window // 2)
+    windows = signal[starts[:, None] + np.arange(window)]              # (W, T, 24, 3)
+    np.testing.assert_allclose(pose_real.overlap_average(windows, starts, n), signal, atol=1e-12)
+
+
+def test_overlap_average_weights_a_window_edge_less_than_its_centre():
+    # two windows disagree on the frame where one ends and the other is at its centre: the centre wins
+    starts = np.array([0, 10])
+    pred = np.stack([np.zeros((20, 1)), np.ones((20, 1))])             # (2, 20, 1)
+    out = pose_real.overlap_average(pred, starts, 30)
+    assert out[0, 0] == 0.0 and out[29, 0] == 1.0                      # covered by one window only
+    assert out[19, 0] > 0.9 and out[10, 0] < 0.1                       # edge of one, centre of the other
+
+
+def test_true_poses_fill_short_mocap_gaps_and_refuse_long_ones():
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(3)
+    time = np.arange(300) / 100.0
+    positions = rng.normal(0.0, 0.3, (300, 24, 3))
+    positions[:, :, 2] += 1.0
+    t = np.arange(50, 250) / 100.0
+    for gap, expect_poses in ((slice(100, 105), True), (slice(100, 150), False)):   # 0.05 s, 0.5 s
+        held = positions.copy()
+        held[gap, 5] = np.nan
+        trial = SimpleNamespace(mocap=SimpleNamespace(time=time, positions=held), mocap_offset_s=0.0)
+        poses = pose_real.true_poses_at(trial, t)
+        assert (poses is not None) == expect_poses
+        if expect_poses:
+            assert poses.shape == (len(t), 24, 3) and np.isfinite(poses).all()

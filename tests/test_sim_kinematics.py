@@ -3,11 +3,13 @@ import numpy as np
 import pytest
 
 from humaps.constants import G
+from humaps.data.realism import runs, stance_mask
 from humaps.sim.actions import ACTION_NAMES, ACTIONS, CATEGORIES, DURATIONS
 from humaps.sim.anthropometry import sample_subjects
 from humaps.sim.config import CohortConfig
 from humaps.sim.foot import contact_points
 from humaps.sim.kinematics import body_com, forward_kinematics
+from humaps.sim.physics import foot_loads
 from humaps.sim.placement import place
 from humaps.sim.quaternions import euler_to_quat, qmul
 from humaps.sim.stance import quiet_stance
@@ -227,3 +229,23 @@ def test_foot_roll_is_about_the_foot_own_long_axis():
                 euler_to_quat(np.deg2rad(np.stack([zero, roll, zero], -1))))
     np.testing.assert_allclose(np.abs((got * want).sum(-1)), 1.0, atol=1e-12)   # same rotation (q ≡ −q)
     assert abs(y[0]) > 10.0 and y[2] == 0.0 and r[3] == 0.0                      # a plantarflexed foot needs yaw
+
+
+def _stances(subject, seed: int) -> list[np.ndarray]:
+    """Per foot (left, right): (K, 2) start and end frames of the complete stances of a trial of three walks."""
+    m, _ = build_trial(subject, np.random.default_rng(seed), FS, actions=["Walking"] * 3)
+    force = foot_loads(m, mass_kg=subject.mass_kg, insole_size=subject.insole_size).force
+    mask = stance_mask(force, on_n=0.08 * subject.mass_kg * G, off_n=0.04 * subject.mass_kg * G, fs=FS)
+    out = []
+    for side in (0, 1):
+        on, off = runs(mask[:, side])
+        keep = (on > 0) & (off < len(mask))
+        out.append(np.stack([on[keep], off[keep]], axis=1))
+    return out
+
+
+def test_walking_is_left_right_symmetric(subject):
+    # the legs run the same curves half a stride apart, so each foot stands as long; a pelvis that rolled
+    # at twice the stride rate (the same way at both heel strikes) made one foot's stance 10 % longer
+    left, right = (np.median(np.diff(s, axis=1)) for s in _stances(subject, 3))
+    assert abs(left / right - 1) < 0.03, (left, right)

@@ -2,9 +2,9 @@
 
 Without ``--stream`` (batch) the recording is read whole by :func:`~humaps.io.moticon.read_moticon`
 (``-`` reads standard input to its end): a causal model runs once over all its frames
-(:func:`~humaps.inference.stream.predict_causal`), a bidirectional one over consecutive
-windows (:func:`~humaps.experiments.pose_real.predict_recording`; frames after the last
-full window get no pose, and the summary says how many).
+(:func:`~humaps.inference.stream.predict_causal`), a bidirectional one over windows that
+overlap by half (:func:`~humaps.experiments.pose_real.predict_recording`; a recording shorter
+than one window gets no pose, and the summary says so).
 
 With ``--stream`` (causal models only) the lines are read as they arrive (``-``: standard
 input, e.g. ``tail -f export.txt | python -m humaps pose - --model m.pt --stream --out -``)
@@ -69,8 +69,7 @@ def _batch(args, loaded, writer: PoseWriter) -> str:
         note = ""
     else:
         t, joints = predict_recording(loaded.model, rec, window=loaded.window, fs_hz=loaded.fs_hz)
-        n_grid = int(np.floor((rec.time[-1] - rec.time[0]) * loaded.fs_hz + 1e-9)) + 1
-        note = f"; {n_grid - len(t)} trailing frames short of a {loaded.window}-frame window not predicted"
+        note = "" if len(t) else f"; the recording is shorter than one {loaded.window}-frame window: no pose"
     writer.write_all(t, joints)
     return summary_line(frames=len(t), fs_hz=loaded.fs_hz, rows=rec.n_frames, source=args.recording, latency=None,
                         skipped=[], gaps=[], leading_one_sided=rec.filled.get("trimmed rows", 0),

@@ -116,7 +116,10 @@ def _upper(a: Angles, phase, env, st, *, swing=1.0, elbow=0.0, lean=0.0, directi
     arm = 14.0 * st.arm_swing * swing
     a.arm("left", flex=env * arm * -np.cos(w), elbow=env * (elbow + 6 * st.arm_swing * (1 - np.cos(w)) / 2))
     a.arm("right", flex=env * arm * np.cos(w), elbow=env * (elbow + 6 * st.arm_swing * (1 + np.cos(w)) / 2))
-    a.pelvis(roll=env * 3.5 * np.sin(2 * w), yaw=env * 4.0 * np.cos(w))
+    # the trunk sways over the stance foot once per stride, most early in single support (phase ≈ .2
+    # for the left foot); a roll at twice the stride rate leaned the same way at both heel strikes and
+    # made the left stance ≈ 10 % longer than the right
+    a.pelvis(roll=env * -3.5 * np.sin(w + np.pi / 10), yaw=env * 4.0 * np.cos(w))
     a.trunk(twist=env * -3.0 * np.cos(w), flex=env * lean)
 
 
