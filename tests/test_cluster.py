@@ -86,7 +86,10 @@ def test_train_pose_sends_its_candidates_to_the_cluster(scheduler, monkeypatch, 
     monkeypatch.setenv("HUMAPS_CACHE", str(tmp_path / "remote"))  # an empty cache: every candidate is submitted
     remote, used, _ = _on(scheduler, monkeypatch, lambda: fit_pose_model(cfg, seqs))
     assert "pose_export" in _ran_on(scheduler) and used.train.w_mpjae in cfg.w_mpjae_grid
-    assert all(torch.equal(a, b) for a, b in zip(local.model.state_dict().values(), remote.model.state_dict().values()))
+    # the same candidates and seeds give the same weights up to the last bits, which differ between processes
+    # under ATEN_CPU_CAPABILITY=default with one thread (max 1e-6 seen); any other difference is far larger
+    assert all(torch.allclose(a.float(), b.float(), rtol=0.0, atol=1e-5)
+               for a, b in zip(local.model.state_dict().values(), remote.model.state_dict().values()))
 
 
 # --------------------------------------------------------------------------- tiny jobs
