@@ -223,7 +223,15 @@ if walking.table is not None:
 # the planted foot is held still, so its forward speed is whatever those
 # curves give it, and at each heel strike the landing foot takes over as the
 # foot held still. How much speed the simulated pelvis keeps through that
-# hand-over (the real recordings have no motion capture to measure it on):
+# hand-over (the real recordings have no motion capture to measure it on)
+# is printed below. A walker's centre of mass keeps most of its speed between
+# steps; the simulated one slows far more, and fed to the moment balance these
+# swings sent the centre of pressure back toward the heel by most of the
+# insole's length in every stance. The ground's braking and propulsive force
+# is therefore taken from the centre of mass's horizontal acceleration
+# low-passed at 1.5 Hz (`physics.HORIZONTAL_CUTOFF_HZ`; low-passing the body's
+# own velocity instead made the planted feet slide), and a heel touching down
+# alone carries the centre of pressure from its first contact.
 
 # %% tags=["nbval-check-output"]
 if walking.what == "simulated":

@@ -196,3 +196,14 @@ def test_true_poses_fill_short_mocap_gaps_and_refuse_long_ones():
         assert (poses is not None) == expect_poses
         if expect_poses:
             assert poses.shape == (len(t), 24, 3) and np.isfinite(poses).all()
+
+
+def test_walking_agreement_without_walks_is_an_empty_table():
+    from types import SimpleNamespace
+
+    short = SimpleNamespace(time=np.arange(10) / FS)                          # 0.4 s: shorter than a window
+    trial = SimpleNamespace(annotations=pd.DataFrame({"label": ["Walking"], "start_s": [0.0], "end_s": [0.4]}),
+                            insole=SimpleNamespace(between=lambda s, e: short))
+    rows = pose_real.walking_agreement(None, [trial], window=25, fs_hz=FS)
+    assert rows.empty and {"force onsets", "poses"} <= set(rows.columns)
+    assert (rows["walks left out (mocap gaps)"] == 1).all()

@@ -170,3 +170,27 @@ def test_bad_arguments_are_rejected():
         physics.foot_loads(stance_motion(n=50), mass_kg=MASS, insole_size=12)
     with pytest.raises(AssertionError, match="mass_kg"):
         physics.foot_loads(stance_motion(n=50), mass_kg=-1.0, insole_size=SIZE)
+
+
+def test_a_heel_touching_down_alone_puts_the_cop_on_the_heel():
+    m = stance_motion(n=50)
+    contact = np.ones((50, 2, 2))
+    contact[:, 0] = (0.3, 0.0)                     # left: the heel barely down, the forefoot in the air
+    fz = np.full(50, MASS * G)
+    _, cop = physics.share(m, fz, m.com[:, :2], contact, SIZE)
+    assert np.all(cop[:, 0, 1] >= physics.Y_TOE_UP)     # layout y: 0 toe tip, 1 heel
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_walking_cop_rolls_from_heel_to_toe_once(seed):
+    from humaps.data.realism import gait_statistics
+    from humaps.sim.anthropometry import sample_subjects
+    from humaps.sim.trials import build_trial
+
+    subj = sample_subjects(3, 11)[seed]
+    rng = np.random.default_rng(seed)
+    motion, ann = build_trial(subj, rng, 120.0, (0.8, 2.0), actions=["Walking"])
+    rec = simulate_insoles(motion, mass_kg=subj.mass_kg, insole_size=subj.insole_size, rng=rng)
+    walk = ann[ann["label"] == "Walking"].iloc[0]
+    stats = gait_statistics(rec.between(walk.start_s, walk.end_s), body_weight_n=subj.mass_kg * G)
+    assert stats["cop_x_back"] < 0.3               # the real recordings: 0.01–0.28 of the insole's length

@@ -339,6 +339,9 @@ def walking_agreement(model: PoseNet | None, trials, *, window: int, fs_hz: floa
                 t, pred = predict_recording(model, rec, window=window, fs_hz=fs_hz, input_norm=input_norm,
                                             transform=transform)
                 rows.append(contact_agreement(rec, t, pred).assign(poses="predicted"))
+    if not rows:  # no walk as long as a window: an empty table with its columns, not a crash in pd.concat
+        rows = [pd.DataFrame(columns=["side", "force onsets", "predicted contacts", "matched within 0.15 s",
+                                      "median lag (s)", "poses"])]
     return pd.concat(rows, ignore_index=True).assign(**{"walks left out (mocap gaps)": skipped})
 
 
