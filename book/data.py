@@ -200,10 +200,12 @@ if walking.table is not None:
     _ = figures.walking_against(walking.real, walking.walking, what=walking.what)
 
 # %% [markdown]
-# The maximum cell pressure's real range comes from two wearers; simulated people differ in
+# The table gives the maximum cell pressure per body weight and insole area,
+# as it gives the force peaks per body weight. In N/cm² the peak follows the
+# wearer: the real range comes from two wearers, and simulated people differ in
 # how much body weight each square centimetre of insole carries. Grouping the
-# segments by that load asks whether the shortfall is who wears the insoles
-# or how they are simulated.
+# segments by that load shows the peak in N/cm² and how much of it is who wears
+# the insoles rather than how they are simulated.
 
 # %% tags=["nbval-check-output"]
 if walking.table is not None:

@@ -174,6 +174,20 @@ def test_cached_jobs_are_not_submitted(scheduler, monkeypatch, tmp_path):
     assert _attempts(tmp_path) == attempts  # not one more attempt
 
 
+def test_the_local_pool_starts_no_process_when_every_job_is_cached(monkeypatch, tmp_path):
+    from humaps.experiments import crossval
+
+    monkeypatch.setenv("HUMAPS_CACHE", str(tmp_path / "cache"))
+    data = Counts(np.arange(5))
+    follow = lambda r: [Job(r.job.fold + 2, r.job.folder)] if r.job.fold < 2 else []  # noqa: E731
+    jobs = [Job(0, str(tmp_path)), Job(1, str(tmp_path))]
+    first = run_jobs(_count, jobs, data, name="tiny", workers=2, follow=follow)
+    monkeypatch.setattr(crossval, "ProcessPoolExecutor", None)  # starting a pool now would raise
+    again = run_jobs(_count, jobs, data, name="tiny", workers=2, follow=follow)
+    assert sorted(r.job.fold for r in again) == sorted(r.job.fold for r in first) == [0, 1, 2, 3]
+    assert all(len(pids) == 1 for pids in _attempts(tmp_path).values())
+
+
 def test_a_worker_with_another_humaps_source_refuses_jobs(tmp_path):
     from humaps.experiments.crossval import _on_worker
 

@@ -78,6 +78,7 @@ def test_compare_counts_statistics_it_cannot_measure(real):
 def test_real_load_per_area_comes_from_the_size_header(real):
     for rec, d in zip(real, (realism.gait_statistics(r) for r in real)):
         assert d["load_n_cm2"] == pytest.approx(d["body_weight_n"] / areas_cm2(int(rec.meta["Size"])).sum())
+        assert d["max_cell_per_load"] == pytest.approx(d["max_cell_n_cm2"] / d["load_n_cm2"])
 
 
 def test_max_cell_by_load_groups_segments_by_what_they_carry():

@@ -13,6 +13,7 @@ evaluates on the fold's. :func:`run_jobs` runs a list of jobs:
   by the rest of the job);
 - ``workers`` > 1 runs jobs in spawned processes, each with ``threads`` torch
   threads; a job's result never depends on ``workers`` (seeds come from the job);
+  jobs found in the cache are loaded here, and no process starts when all are;
 - with ``$HUMAPS_CLUSTER`` set (:mod:`~humaps.experiments.cluster`), every job
   goes to that Dask scheduler instead, whatever ``workers`` says: the data is
   broadcast to the workers once, a job found in the cache is not submitted,
@@ -24,6 +25,7 @@ evaluates on the fold's. :func:`run_jobs` runs a list of jobs:
 from __future__ import annotations
 
 import multiprocessing
+from contextlib import nullcontext
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
@@ -163,10 +165,18 @@ def run_jobs(fn: Callable[[Any, Any], FoldResult], jobs: Iterable, data, *, name
             torch.set_num_threads(saved)
             _DATA = previous
     else:
+        todo = []  # a pool's start (each process imports torch and receives the data) is for jobs left to run
+        while queue:
+            job = queue.pop(0)
+            found, value = lookup(name, (job, digest), enabled=cache)
+            if found:
+                queue += finished(value)
+            else:
+                todo.append(job)
         ctx = multiprocessing.get_context("spawn")  # no fork after torch has started its thread pools
-        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(data, threads)) as pool:
-            pending = {pool.submit(_call, (fn, job, name, digest, cache)) for job in queue}
+        with (ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(data, threads))
+              if todo else nullcontext()) as pool:
+            pending = {pool.submit(_call, (fn, job, name, digest, cache)) for job in todo}
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:

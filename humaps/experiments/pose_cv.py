@@ -207,7 +207,9 @@ def _jobs(config: PoseConfig, data: PoseSequences, variant: str, checkpoint_root
     if variant == "no_mpjae" or not config.w_mpjae_grid:
         return [PoseJob(config, variant, k, None, ckpt(k, "")) for k in range(config.n_folds)]
     if variant == "full":
-        return [PoseJob(config, variant, k, w, ckpt(k, w)) for k in range(config.n_folds) for w in config.w_mpjae_grid]
+        # weight-major: a fold's candidates share its cycle networks (cached), so they should not start
+        # together on two workers, each pretraining the same networks
+        return [PoseJob(config, variant, k, w, ckpt(k, w)) for w in config.w_mpjae_grid for k in range(config.n_folds)]
     full = run_cv(config, data, "full", cache=cache, checkpoint_root=checkpoint_root)  # cached: trained once
     return [PoseJob(config, variant, f.job.fold, f.job.w_mpjae, ckpt(f.job.fold, f.job.w_mpjae)) for f in full.folds]
 

@@ -36,7 +36,7 @@ from humaps.skeleton import REPORTED as _REPORTED_NAMES
 from humaps.skeleton import indices
 from humaps.training.augment import augment_windows
 from humaps.training.losses import TERMS, total_loss
-from humaps.training.schedule import SCHEDULES, lr_scheduler, optimiser_step
+from humaps.training.schedule import SCHEDULES, adamw, lr_scheduler, optimiser_step
 
 ACC = AUX["acceleration"]  # what AccelNet reconstructs: the 6 insole accelerations
 REPORTED = indices(_REPORTED_NAMES)  # the 16 joints of Table 4 (the per-epoch test-fold curve)
@@ -166,7 +166,7 @@ def pretrain_cycle_nets(train, stats: InputStats, cfg: PoseTrainConfig, *, progr
     press = PressNet(hidden=cfg.cycle_hidden, fs_hz=train.fs)
     accel = AccelNet(hidden=cfg.cycle_hidden, fs_hz=train.fs)
     params = list(press.parameters()) + list(accel.parameters())
-    opt = torch.optim.AdamW(params, lr=cfg.cycle_lr, weight_decay=cfg.weight_decay)
+    opt = adamw(params, lr=cfg.cycle_lr, weight_decay=cfg.weight_decay)
     curves = []
     for epoch in tqdm(range(cfg.cycle_epochs), desc="cycle nets", disable=not progress, leave=False):
         sums = np.zeros(2)
@@ -288,7 +288,7 @@ def train_pose_model(model_cfg: PoseNetConfig, cfg: PoseTrainConfig, train, *, v
     ckpt = Checkpoints(checkpoint_dir)
     cycle = _cycle_nets(train, stats, cfg, ckpt, progress) if weights["press"] or weights["acc"] else None
 
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    opt = adamw(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     steps_per_epoch = -(-len(train.P) // cfg.batch_size)
     scheduler = lr_scheduler(opt, kind=cfg.lr_schedule, total_steps=cfg.epochs * steps_per_epoch,
                              warmup=cfg.warmup, final=cfg.final_lr)

