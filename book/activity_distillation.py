@@ -19,8 +19,10 @@
 # MoCap-only model is the teacher. The paper compared several distillation
 # losses and varied α from 25 % to 75 %, finding α = 0.5 best. We compare
 # feature MSE, feature cosine and soft-label KL (temperature τ, Hinton's τ²
-# scaling) at α ∈ {0.25, 0.5, 0.75}, on the same folds as the previous chapter
-# (its results are reused from the cache).
+# scaling) and α ∈ {0.25, 0.5, 0.75}, on the same folds as the previous chapter
+# (its results are reused from the cache): every α with every loss, or, in
+# the book profile, one factor at a time (`sweep_design`): α with the main
+# loss, the losses at α = 0.5.
 
 # %%
 import matplotlib.pyplot as plt
@@ -45,7 +47,8 @@ results = loso.run_strategies(cfg, windows)
 
 # %% tags=["nbval-check-output"]
 n_folds = results.predictions["fold"].nunique()
-print(f"{len(cfg.distill_losses)} distillation losses × {len(cfg.alphas)} values of α = "
+design = {"grid": "every α with every loss", "one_factor": f"α with {cfg.distill_loss}, each loss at α = {cfg.alpha:g}"}
+print(f"{len(cfg.distill_losses)} distillation losses and {len(cfg.alphas)} values of α, {design[cfg.sweep_design]}: "
       f"{len(cfg.student_variants())} student runs per fold, on {n_folds} subject folds; the teacher of each "
       "fold is that fold's skeleton-only model")
 

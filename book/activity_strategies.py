@@ -258,7 +258,7 @@ budget.set_index("model")
 #
 # | choice | ours | why |
 # | --- | --- | --- |
-# | skeleton input | each window turned about the vertical to face +y at its first frame, or kept as recorded: chosen per fold on validation subjects (`pose_heading_grid`) | the direction a person faces in the room is arbitrary; with it kept, "backwards", "sideways" and "looking back" are invisible to a model that cannot tell them from a turn |
+# | skeleton input | each window turned about the vertical to face +y at its first frame, or kept as recorded: chosen per fold on validation subjects (`pose_heading_grid`); the book profile keeps the first, which its validation subjects chose for the skeleton in every fold and for the concatenation on average (the preset's comment) | the direction a person faces in the room is arbitrary; with it kept, "backwards", "sideways" and "looking back" are invisible to a model that cannot tell them from a turn |
 # | joints into the pose LSTM | every joint's ST-GCN features side by side (`pose_pool="flatten"`) | averaging the joints first loses left/right and limb identity: mirror pairs such as jumping on the left or right leg are confused (≈ 15 points) |
 # | ST-GCN graph | one partition (uni-labelling) of the kinematic tree, D̃^-½(A+I)D̃^-½ | the simplest of ST-GCN's partitions; the paper names none |
 # | CNN branches | two temporal convolutions each, one descriptor per frame | the paper fixes only the descriptor sizes (32, 4, 2) |
@@ -270,8 +270,9 @@ budget.set_index("model")
 # %% [markdown]
 # ### Speed
 #
-# Training time per fold job on this machine (seconds; students are the nine
-# runs of the α × loss sweep, each reusing its fold's trained teacher).
+# Training time per fold job on this machine (seconds; students are the runs
+# of the α and loss sweep of the next chapter, each reusing its fold's trained
+# teacher).
 
 # %%
 results.timings.groupby("strategy")["train_seconds"].agg(["mean", "max", "count"]).rename(

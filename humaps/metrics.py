@@ -92,14 +92,24 @@ def joint_angles(poses) -> np.ndarray:
     return np.arctan2(np.linalg.norm(np.cross(u, v), axis=-1), (u * v).sum(-1))
 
 
-def mpjae(pred, true) -> np.ndarray:
-    """(24,) mean per-joint angle error in degrees; NaN where the joint has no triplet."""
+def angle_errors(pred, true) -> np.ndarray:
+    """(S, F, 12) absolute error of every :data:`ANGLE_TRIPLETS` angle in every frame, degrees."""
     pred, true = _batch(pred, true)
-    err = np.degrees(np.abs(joint_angles(pred) - joint_angles(true))).mean(axis=(0, 1))  # (12,)
+    return np.degrees(np.abs(joint_angles(pred) - joint_angles(true)))
+
+
+def _mpjae_of(angle_err: np.ndarray) -> np.ndarray:
+    """(S, F, 12) angle errors → (24,) per-joint MPJAE; NaN where the joint has no triplet."""
+    err = angle_err.mean(axis=(0, 1))  # (12,)
     out = np.full(skeleton.N_JOINTS, np.nan)
     for j in np.unique(TRIPLET_JOINT):
         out[j] = err[TRIPLET_JOINT == j].mean()  # Hips: mean of its two sides
     return out
+
+
+def mpjae(pred, true) -> np.ndarray:
+    """(24,) mean per-joint angle error in degrees; NaN where the joint has no triplet."""
+    return _mpjae_of(angle_errors(pred, true))
 
 
 def per_joint_table(pred, true) -> pd.DataFrame:
@@ -112,6 +122,26 @@ def per_joint_table(pred, true) -> pd.DataFrame:
     """
     values = np.stack([mpjpe(pred, true), instability(pred, true), mpjae(pred, true)], axis=1)  # (24, 3)
     return table_from_joint_values(values)
+
+
+class FrameErrors:
+    """Per-frame errors of predictions against the truth, computed once, tabulated for any subset of
+    sequences (:meth:`table`): what :func:`per_joint_table` gives for those sequences, to the bit.
+
+    ``pred``, ``true`` (S, F, 24, 3) m; ``angles``: the (S, F, 12) angle errors (degrees) to use, e.g.
+    another frame's (angles do not depend on it), or None to compute them here.
+    """
+
+    def __init__(self, pred, true, angles: np.ndarray | None = None):
+        self.joints = joint_errors(pred, true)  # (S, F, 24) m
+        self.angles = angle_errors(pred, true) if angles is None else angles  # (S, F, 12) degrees
+
+    def table(self, rows=slice(None)) -> pd.DataFrame:
+        """Table 4's layout (:func:`per_joint_table`) over the sequences ``rows`` (index or mask)."""
+        e = self.joints[rows]
+        values = np.stack([e.mean(axis=(0, 1)) * 100.0, e.std(axis=1).mean(axis=0) * 100.0,
+                           _mpjae_of(self.angles[rows])], axis=1)
+        return table_from_joint_values(values)
 
 
 def table_from_joint_values(values: np.ndarray) -> pd.DataFrame:

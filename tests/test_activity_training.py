@@ -113,6 +113,16 @@ def test_profiles_resolve_and_check_fields():
         ActivityConfig(distill_loss="l2")
 
 
+def test_the_student_sweep_is_the_grid_or_one_factor_at_a_time():
+    grid = ActivityConfig()
+    assert grid.student_variants()[0] == (0.5, "mse") and len(grid.student_variants()) == 9
+    assert len(set(grid.student_variants())) == 9 and grid.student_variants(sweep=False) == [(0.5, "mse")]
+    one = ActivityConfig(sweep_design="one_factor")
+    assert one.student_variants() == [(0.5, "mse"), (0.25, "mse"), (0.75, "mse"), (0.5, "cosine"), (0.5, "kl")]
+    with pytest.raises(ValueError, match="sweep_design"):
+        ActivityConfig(sweep_design="random")
+
+
 def test_pose_windows_are_turned_to_face_the_same_way(data, cfg):
     w, tr, _ = data
     inputs = InputTransform.fit(insole=None, pose=w.pose[tr], config=cfg.train)

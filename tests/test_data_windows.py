@@ -8,6 +8,7 @@ from humaps.actions import CLASS_INDEX
 from humaps.data.features import (
     activity_windows,
     insole_features,
+    majority_labels,
     pose_sequences,
     window_decisions,
 )
@@ -121,3 +122,11 @@ def test_relative_yaw_unwraps_and_removes_the_window_mean():
     np.testing.assert_allclose(np.diff(out[0, :, 7]), [9, 9, 7, 5], atol=1e-4)
     assert abs(out[0, :, 7].mean()) < 1e-4 and np.allclose(out[0, :, 10], 0)
     np.testing.assert_array_equal(out[..., :7], A[..., :7])
+
+
+def test_majority_labels_take_the_most_frequent_name_and_break_ties_alphabetically():
+    labels = np.array([["Walking", "Walking", "Jogging", ""],
+                       ["", "Sitting", "Jogging", ""],   # a tie: the alphabetically first
+                       ["", "", "", ""],                 # no action: no label
+                       ["", "", "", "Sitting"]], dtype=object)
+    assert majority_labels(labels) == ["Walking", "Jogging", "", "Sitting"]

@@ -10,6 +10,7 @@ from humaps import skeleton
 from humaps.book.paper import load_table
 from humaps.metrics import (
     ANGLE_TRIPLETS,
+    FrameErrors,
     instability,
     mean_std_over_folds,
     mpjae,
@@ -128,3 +129,15 @@ def test_shape_errors_are_explained():
         mpjpe(np.zeros((2, 24, 3)), np.zeros((3, 24, 3)))
     with pytest.raises(ValueError, match="24, 3"):
         mpjpe(np.zeros((2, 23, 3)), np.zeros((2, 23, 3)))
+
+
+def test_frame_errors_tabulate_any_subset_exactly_as_per_joint_table():
+    rng = np.random.default_rng(3)
+    true = rng.normal(0, 0.3, (7, 10, 24, 3)).astype(np.float32)
+    pred = true + rng.normal(0, 0.05, true.shape).astype(np.float32)
+    errors = FrameErrors(pred, true)
+    rows = np.array([True, False, True, True, False, False, True])
+    pd.testing.assert_frame_equal(errors.table(), per_joint_table(pred, true), check_exact=True)
+    pd.testing.assert_frame_equal(errors.table(rows), per_joint_table(pred[rows], true[rows]), check_exact=True)
+    other = FrameErrors(pred * 2, true, angles=errors.angles)  # another frame's angles are taken as given
+    np.testing.assert_array_equal(other.table()["mpjae_deg"], errors.table()["mpjae_deg"])

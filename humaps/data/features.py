@@ -58,6 +58,19 @@ def _frame_labels(ann: pd.DataFrame, t: np.ndarray) -> np.ndarray:
     return lab
 
 
+def majority_labels(labels: np.ndarray) -> list[str]:
+    """(W, T) class names per frame ("" = none) → each row's most frequent name, ties to the
+    alphabetically first (as ``pandas.Series.mode().iloc[0]``); "" where a row has no name."""
+    names, code = np.unique(labels.astype(str), return_inverse=True)  # sorted: "" first if present
+    W, K = labels.shape[0], len(names)
+    counts = np.bincount((np.arange(W)[:, None] * K + code.reshape(labels.shape)).ravel(),
+                         minlength=W * K).reshape(W, K)
+    if K and names[0] == "":
+        counts[:, 0] = 0
+    best = counts.argmax(axis=1) if K else np.zeros(W, dtype=int)
+    return [str(names[b]) if K and counts[i, b] else "" for i, b in enumerate(best)]
+
+
 def relative_yaw(A: np.ndarray) -> np.ndarray:
     """A (N, T, 18) windows with each foot's AHRS yaw (deg) unwrapped along the window and taken
     relative to the window's mean; the other channels unchanged.
@@ -154,7 +167,7 @@ def pose_sequences(trials, *, fs_hz: float = 100.0, window_s: float = 1.0, strid
         J = J[ok]
         yaw = heading_angle(J)                                         # (W, T)
         labels = _frame_labels(tr.annotations, tg[ok])
-        maj = [pd.Series(r[r != ""]).mode().iloc[0] if (r != "").any() else "" for r in labels]
+        maj = majority_labels(labels)
         n = int(ok.sum())
         out["P"].append(interp(ins.time, P, tg[ok]))
         out["A"].append(relative_yaw(interp(ins.time, A, tg[ok])))

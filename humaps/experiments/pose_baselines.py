@@ -27,6 +27,7 @@ from humaps.experiments.pose_cv import (
     PoseFold,
     PoseJob,
     fold_split,
+    frame_errors,
     score,
     score_subjects,
 )
@@ -110,17 +111,16 @@ def baseline_fold(job: PoseJob, data: PoseSequences) -> PoseFold:
     else:
         raise ValueError(f"unknown baseline {job.variant!r}; expected one of {BASELINES}")
     guess = HeadingGuess.fit(train.yaw)
+    scored = frame_errors(pred, test, guess)
     return PoseFold(job=job, test_subjects=tuple(split.test_subjects), n_train=len(train), n_test=len(test),
-                    train_seconds=0.0, tables=score(pred, test, guess), per_subject=score_subjects(pred, test, guess),
+                    train_seconds=0.0, tables=score(pred, test, guess, errors=scored),
+                    per_subject=score_subjects(pred, test, guess, errors=scored),
                     val_subjects=split.val_subjects, val_mpjpe_cm=val_score, setting=setting)
 
 
 def run_baselines(config: PoseConfig, data: PoseSequences, *, cache: bool = True) -> dict[str, PoseCV]:
     """{baseline: PoseCV} on the folds of ``config``."""
-    out = {}
-    for name in BASELINES:
-        jobs = [PoseJob(config, name, k) for k in range(config.n_folds)]
-        folds = sorted(run_jobs(baseline_fold, jobs, data, name="pose_baseline", cache=cache),
-                       key=lambda f: f.job.fold)
-        out[name] = PoseCV(name, folds)
-    return out
+    jobs = [PoseJob(config, name, k) for name in BASELINES for k in range(config.n_folds)]
+    folds = run_jobs(baseline_fold, jobs, data, name="pose_baseline", workers=config.workers, cache=cache)
+    return {name: PoseCV(name, sorted((f for f in folds if f.job.variant == name), key=lambda f: f.job.fold))
+            for name in BASELINES}

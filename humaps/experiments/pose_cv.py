@@ -34,7 +34,7 @@ from humaps.data.splits import FoldSplit, split_fold
 from humaps.experiments.crossval import FoldResult, run_jobs
 from humaps.experiments.pose_config import VARIANTS, PoseConfig
 from humaps.experiments.pose_frames import FRAMES, HeadingGuess
-from humaps.metrics import mean_std_over_folds, per_joint_table
+from humaps.metrics import FrameErrors, mean_std_over_folds
 from humaps.models.pose_net import PoseNetConfig
 from humaps.training.pose import predict, train_pose_model
 
@@ -57,28 +57,35 @@ def fold_split(config: PoseConfig, data: PoseSequences, fold: int) -> FoldSplit:
     return dataclasses.replace(split, train=parts[0], val=parts[1], test=parts[2])
 
 
-def score(pred: np.ndarray, test: PoseSequences, guess: HeadingGuess) -> dict[str, pd.DataFrame]:
-    """Table-4 layout of heading-frame predictions (N,T,24,3) in both frames: {frame: table}.
+def frame_errors(pred: np.ndarray, test: PoseSequences, guess: HeadingGuess) -> dict[str, FrameErrors]:
+    """{frame: per-frame errors} of heading-frame predictions (N,T,24,3) in both frames.
 
     Joint angles do not depend on the heading, so the paper frame's MPJAE is the heading frame's
     (the heading guess shrinks horizontal coordinates, which would distort angles it cannot know).
     """
-    heading = per_joint_table(pred, test.J)
-    paper = per_joint_table(guess.to_paper(pred), test.J_paper)
-    paper["mpjae_deg"] = heading["mpjae_deg"]
-    return {"heading": heading, "paper": paper}
+    heading = FrameErrors(pred, test.J)
+    return {"heading": heading, "paper": FrameErrors(guess.to_paper(pred), test.J_paper, angles=heading.angles)}
 
 
-def score_subjects(pred: np.ndarray, test: PoseSequences, guess: HeadingGuess) -> dict[str, pd.DataFrame]:
+def score(pred: np.ndarray, test: PoseSequences, guess: HeadingGuess, *,
+          errors: dict[str, FrameErrors] | None = None) -> dict[str, pd.DataFrame]:
+    """Table-4 layout of heading-frame predictions (N,T,24,3) in both frames: {frame: table}
+    (``errors``: their :func:`frame_errors`, when already computed)."""
+    errors = frame_errors(pred, test, guess) if errors is None else errors
+    return {frame: e.table() for frame, e in errors.items()}
+
+
+def score_subjects(pred: np.ndarray, test: PoseSequences, guess: HeadingGuess, *,
+                   errors: dict[str, FrameErrors] | None = None) -> dict[str, pd.DataFrame]:
     """Per test subject, the :data:`SUBJECT_COLUMNS` in both frames: {frame: DataFrame (subject × column)}."""
-    rows: dict[str, list] = {frame: [] for frame in FRAMES}
+    errors = frame_errors(pred, test, guess) if errors is None else errors
     subjects = np.unique(test.subject)
-    for s in subjects:
-        m = test.subject == s
-        for frame, table in score(pred[m], test.take(np.flatnonzero(m)), guess).items():
-            rows[frame].append([table.loc[r, c] for r, c in SUBJECT_COLUMNS.values()])
-    return {frame: pd.DataFrame(r, index=pd.Index(subjects, name="subject"), columns=list(SUBJECT_COLUMNS))
-            for frame, r in rows.items()}
+    out = {}
+    for frame, e in errors.items():
+        tables = [e.table(test.subject == s) for s in subjects]
+        out[frame] = pd.DataFrame([[t.loc[r, c] for r, c in SUBJECT_COLUMNS.values()] for t in tables],
+                                  index=pd.Index(subjects, name="subject"), columns=list(SUBJECT_COLUMNS))
+    return out
 
 
 @dataclass(frozen=True)
@@ -145,9 +152,11 @@ def run_fold(job: PoseJob, data: PoseSequences) -> PoseFold:
                                                for name, part in (("train", train), ("test", test))}
     keep = np.sort(np.random.default_rng(cfg.train.seed + job.fold).permutation(len(test))[:cfg.plot_windows])
     guess = HeadingGuess.fit(train.yaw)
+    scored = frame_errors(pred, test, guess)
     return PoseFold(
         job=job, test_subjects=tuple(split.test_subjects), n_train=len(train), n_test=len(test),
-        train_seconds=train_seconds, tables=score(pred, test, guess), per_subject=score_subjects(pred, test, guess),
+        train_seconds=train_seconds, tables=score(pred, test, guess, errors=scored),
+        per_subject=score_subjects(pred, test, guess, errors=scored),
         val_subjects=split.val_subjects, val_mpjpe_cm=result.best_valid_mpjpe_cm, best_epoch=result.best_epoch,
         setting={"w_mpjae": cfg.train.w_mpjae}, curves=result.curves,
         cycle_curves=[] if result.cycle is None else result.cycle.curves, cycle_errors=errors,
