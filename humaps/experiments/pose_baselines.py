@@ -27,9 +27,7 @@ from humaps.experiments.pose_cv import (
     PoseFold,
     PoseJob,
     fold_split,
-    frame_errors,
     score,
-    score_subjects,
 )
 from humaps.experiments.pose_frames import HeadingGuess
 from humaps.skeleton import REPORTED, indices
@@ -110,11 +108,9 @@ def baseline_fold(job: PoseJob, data: PoseSequences) -> PoseFold:
         pred, setting, val_score = _ridge(job.config, train, val, test)
     else:
         raise ValueError(f"unknown baseline {job.variant!r}; expected one of {BASELINES}")
-    guess = HeadingGuess.fit(train.yaw)
-    scored = frame_errors(pred, test, guess)
+    tables, per_subject = score(pred, test, HeadingGuess.fit(train.yaw))
     return PoseFold(job=job, test_subjects=tuple(split.test_subjects), n_train=len(train), n_test=len(test),
-                    train_seconds=0.0, tables=score(pred, test, guess, errors=scored),
-                    per_subject=score_subjects(pred, test, guess, errors=scored),
+                    train_seconds=0.0, tables=tables, per_subject=per_subject,
                     val_subjects=split.val_subjects, val_mpjpe_cm=val_score, setting=setting)
 
 

@@ -57,35 +57,24 @@ def fold_split(config: PoseConfig, data: PoseSequences, fold: int) -> FoldSplit:
     return dataclasses.replace(split, train=parts[0], val=parts[1], test=parts[2])
 
 
-def frame_errors(pred: np.ndarray, test: PoseSequences, guess: HeadingGuess) -> dict[str, FrameErrors]:
-    """{frame: per-frame errors} of heading-frame predictions (N,T,24,3) in both frames.
+def score(pred: np.ndarray, test: PoseSequences, guess: HeadingGuess
+          ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """Heading-frame predictions (N,T,24,3) scored in both frames: ({frame: Table-4 layout},
+    {frame: DataFrame subject × :data:`SUBJECT_COLUMNS`}), from per-frame errors computed once.
 
     Joint angles do not depend on the heading, so the paper frame's MPJAE is the heading frame's
     (the heading guess shrinks horizontal coordinates, which would distort angles it cannot know).
     """
     heading = FrameErrors(pred, test.J)
-    return {"heading": heading, "paper": FrameErrors(guess.to_paper(pred), test.J_paper, angles=heading.angles)}
-
-
-def score(pred: np.ndarray, test: PoseSequences, guess: HeadingGuess, *,
-          errors: dict[str, FrameErrors] | None = None) -> dict[str, pd.DataFrame]:
-    """Table-4 layout of heading-frame predictions (N,T,24,3) in both frames: {frame: table}
-    (``errors``: their :func:`frame_errors`, when already computed)."""
-    errors = frame_errors(pred, test, guess) if errors is None else errors
-    return {frame: e.table() for frame, e in errors.items()}
-
-
-def score_subjects(pred: np.ndarray, test: PoseSequences, guess: HeadingGuess, *,
-                   errors: dict[str, FrameErrors] | None = None) -> dict[str, pd.DataFrame]:
-    """Per test subject, the :data:`SUBJECT_COLUMNS` in both frames: {frame: DataFrame (subject × column)}."""
-    errors = frame_errors(pred, test, guess) if errors is None else errors
+    errors = {"heading": heading, "paper": FrameErrors(guess.to_paper(pred), test.J_paper, angles=heading.angles)}
     subjects = np.unique(test.subject)
-    out = {}
+    tables, per_subject = {}, {}
     for frame, e in errors.items():
-        tables = [e.table(test.subject == s) for s in subjects]
-        out[frame] = pd.DataFrame([[t.loc[r, c] for r, c in SUBJECT_COLUMNS.values()] for t in tables],
-                                  index=pd.Index(subjects, name="subject"), columns=list(SUBJECT_COLUMNS))
-    return out
+        tables[frame] = e.table()
+        rows = [e.table(test.subject == s) for s in subjects]
+        per_subject[frame] = pd.DataFrame([[t.loc[r, c] for r, c in SUBJECT_COLUMNS.values()] for t in rows],
+                                          index=pd.Index(subjects, name="subject"), columns=list(SUBJECT_COLUMNS))
+    return tables, per_subject
 
 
 @dataclass(frozen=True)
@@ -151,12 +140,10 @@ def run_fold(job: PoseJob, data: PoseSequences) -> PoseFold:
     errors = {} if result.cycle is None else {name: result.cycle.errors(part, result.stats)
                                                for name, part in (("train", train), ("test", test))}
     keep = np.sort(np.random.default_rng(cfg.train.seed + job.fold).permutation(len(test))[:cfg.plot_windows])
-    guess = HeadingGuess.fit(train.yaw)
-    scored = frame_errors(pred, test, guess)
+    tables, per_subject = score(pred, test, HeadingGuess.fit(train.yaw))
     return PoseFold(
         job=job, test_subjects=tuple(split.test_subjects), n_train=len(train), n_test=len(test),
-        train_seconds=train_seconds, tables=score(pred, test, guess, errors=scored),
-        per_subject=score_subjects(pred, test, guess, errors=scored),
+        train_seconds=train_seconds, tables=tables, per_subject=per_subject,
         val_subjects=split.val_subjects, val_mpjpe_cm=result.best_valid_mpjpe_cm, best_epoch=result.best_epoch,
         setting={"w_mpjae": cfg.train.w_mpjae}, curves=result.curves,
         cycle_curves=[] if result.cycle is None else result.cycle.curves, cycle_errors=errors,
