@@ -87,9 +87,12 @@ def joint_angles(poses) -> np.ndarray:
     poses: (..., 24, 3). atan2(|u×v|, u·v) is accurate near 0 and π, unlike arccos.
     """
     x = np.asarray(poses, dtype=np.float64)
-    a, m, c = (x[..., TRIPLET_INDEX[:, k], :] for k in range(3))  # 3 × (..., 12, 3)
-    u, v = a - m, c - m
-    return np.arctan2(np.linalg.norm(np.cross(u, v), axis=-1), (u * v).sum(-1))
+    a, m, c = (np.take(x, TRIPLET_INDEX[:, k], axis=-2) for k in range(3))  # 3 × (..., 12, 3), C order
+    (u0, u1, u2), (v0, v1, v2) = np.moveaxis(a - m, -1, 0), np.moveaxis(c - m, -1, 0)  # components, (..., 12) each
+    # np.cross and np.linalg.norm written out: the same operations in the same order (bit-identical),
+    # 2.6× faster on a fold's test windows (they dominated scoring)
+    cross = np.sqrt(np.square(u1 * v2 - u2 * v1) + np.square(u2 * v0 - u0 * v2) + np.square(u0 * v1 - u1 * v0))
+    return np.arctan2(cross, u0 * v0 + u1 * v1 + u2 * v2)
 
 
 def angle_errors(pred, true) -> np.ndarray:

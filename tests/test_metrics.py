@@ -10,8 +10,10 @@ from humaps import skeleton
 from humaps.book.paper import load_table
 from humaps.metrics import (
     ANGLE_TRIPLETS,
+    TRIPLET_INDEX,
     FrameErrors,
     instability,
+    joint_angles,
     mean_std_over_folds,
     mpjae,
     mpjpe,
@@ -62,6 +64,16 @@ def test_rigid_rotation_changes_positions_not_angles(theta):
     rot = np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
     m = mpjae((x @ rot.T)[None], x[None])
     assert np.allclose(m[~np.isnan(m)], 0, atol=1e-5)
+
+
+@settings(max_examples=30, deadline=None)
+@given(poses)
+def test_joint_angles_are_atan2_of_the_numpy_cross_product_to_the_bit(x):
+    x[..., 0, :] = x[..., 1, :]  # a zero-length bone: the angle there is atan2(0, 0)
+    a, m, c = (x[..., TRIPLET_INDEX[:, k], :] for k in range(3))
+    u, v = a - m, c - m
+    ref = np.arctan2(np.linalg.norm(np.cross(u, v), axis=-1), (u * v).sum(-1))
+    assert np.array_equal(joint_angles(x), ref)
 
 
 @pytest.mark.parametrize("theta_deg", [10.0, 45.0, 90.0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from fakes import make_fake_sequences
@@ -106,6 +107,10 @@ def test_cross_validation_is_subject_wise_and_cached(tmp_path, monkeypatch):
     assert np.array_equal(parallel.per_fold(), result.per_fold())
     no_cycle = pose_cv.run_cv(cfg, seqs, variant="no_cycle")
     assert no_cycle.folds[0].cycle_errors == {} and "loss_press" not in no_cycle.folds[0].curves[0]
+    both = pose_cv.run_cvs(cfg, seqs, ("full", "no_cycle"))  # one pool for both: each as run alone (cached)
+    assert [f.job for f in both["no_cycle"].folds] == [f.job for f in no_cycle.folds]
+    assert np.array_equal(both["full"].per_fold(), result.per_fold())
+    pd.testing.assert_frame_equal(both["full"].candidates, result.candidates)
 
 
 def test_baselines_on_the_same_folds(tmp_path, monkeypatch):

@@ -202,14 +202,14 @@ def for_run(run) -> tuple[Ledger, dict]:
     from humaps.experiments.activity_loso import run_strategies
     from humaps.experiments.datasets import activity_data, pose_data
     from humaps.experiments.pose_baselines import run_baselines
-    from humaps.experiments.pose_cv import run_cv
+    from humaps.experiments.pose_cv import run_cvs
 
     configs = {"cohort": run["cohort"]}
     pose_run = Run(run.profile, run.recordings, {}, configs | {"pose": resolve("pose", run.profile)})
     act_run = Run(run.profile, run.recordings, {}, configs | {"activity": resolve("activity", run.profile)})
     display(source.describe(run))  # once: both experiments read the same recordings
     data = pose_data(pose_run, show=False)
-    pose = {v: run_cv(pose_run["pose"], data, v) for v in ("full", "no_mpjae", "no_cycle")}
+    pose = run_cvs(pose_run["pose"], data, ("full", "no_mpjae", "no_cycle"))
     windows = activity_data(act_run, show=False)
     results = run_strategies(act_run["activity"], windows)
     preds = pd.concat([results.predictions, run_classical(act_run["activity"], windows).predictions],

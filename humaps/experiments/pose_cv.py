@@ -217,9 +217,21 @@ def run_cv(config: PoseConfig, data: PoseSequences, variant: str = "full", *, ca
 
     ``checkpoint_root``: per-job checkpoint folders, so an interrupted run resumes mid-fold.
     """
-    if variant not in VARIANTS:
-        raise ValueError(f"unknown pose variant {variant!r}; expected one of {tuple(VARIANTS)}")
-    results = run_jobs(run_fold, _jobs(config, data, variant, checkpoint_root, cache), data, name="pose_fold",
-                       workers=config.workers, threads=max(1, config.train.threads), cache=cache, progress=progress)
-    chosen, candidates = select(results)
-    return PoseCV(variant, chosen, candidates)
+    return run_cvs(config, data, (variant,), cache=cache, progress=progress, checkpoint_root=checkpoint_root)[variant]
+
+
+def run_cvs(config: PoseConfig, data: PoseSequences, variants: tuple[str, ...], *, cache: bool = True,
+            progress: bool = False, checkpoint_root: str | Path | None = None) -> dict[str, PoseCV]:
+    """{variant: :func:`run_cv`} with every variant's jobs in one process pool: the workers start once,
+    and no worker waits for the last fold of one variant while another variant has folds to train."""
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown:
+        raise ValueError(f"unknown pose variants {unknown}; expected among {tuple(VARIANTS)}")
+    jobs = [job for v in variants for job in _jobs(config, data, v, checkpoint_root, cache)]
+    results = run_jobs(run_fold, jobs, data, name="pose_fold", workers=config.workers,
+                       threads=max(1, config.train.threads), cache=cache, progress=progress)
+    out = {}
+    for v in variants:
+        chosen, candidates = select([r for r in results if r.job.variant == v])
+        out[v] = PoseCV(v, chosen, candidates)
+    return out

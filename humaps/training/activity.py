@@ -357,13 +357,15 @@ def fit_strategy(name: str, *, insole: np.ndarray | None, pose: np.ndarray | Non
     y = torch.from_numpy(labels.astype(np.int64))
 
     def scorer(model: torch.nn.Module, transform: InputTransform, strategy: str):
-        """valid(): the balanced accuracy (%) of ``model`` on the validation windows, as deployed."""
+        """valid(): the balanced accuracy (%) of ``model`` on the validation windows, as deployed
+        (:meth:`TrainedActivityModel.predict`). The transform is fixed while the model trains, so the
+        windows are transformed once, not every epoch (a book skeleton job: 0.06 s × 25 epochs)."""
         if valid is None:
             return None
-        deployed = TrainedActivityModel(strategy, model, transform)
-        uses_p = get_strategy(strategy).needs_poses_at_inference
-        return lambda: balanced_accuracy(valid["labels"], deployed.predict(valid["insole"],
-                                                                           valid["pose"] if uses_p else None))
+        deployed = get_strategy(strategy)
+        x_in = transform.insole(valid["insole"]) if deployed.modality in ("insole", "both") else None
+        x_po = transform.pose(valid["pose"]) if deployed.needs_poses_at_inference else None
+        return lambda: balanced_accuracy(valid["labels"], _logits(model, x_in, x_po, batch_size=256).argmax(axis=1))
 
     if name != "student_teacher":
         model = ActivityNet(config=model_cfg, modality=s.modality).to(device)
