@@ -237,6 +237,20 @@ display(pose_real.step_time_verdict(steps))
 display(pose_real.coverage(real_recs, pose_real.walking_segments(trials), agreement).round(2))
 
 # %% [markdown]
+# Where in a walk are the onsets missed? Each foot's first and last force
+# onset of a recording is a step of starting or stopping, shorter than the
+# walk's stride; the simulated walks start and stop with weight shifts
+# shorter than a swing (`pose_real.MIN_SWING_S`), so the models never saw such
+# a step. The onsets inside the walk are the ones the simulated walking
+# covers.
+
+# %%
+matches = pd.concat([pose_real.onset_matches(r, t, p).assign(fold=k, recording=f"recording {i + 1}")
+                     for k, preds in enumerate(predicted_by_fold)
+                     for i, (r, (t, p)) in enumerate(zip(real_recs, preds))], ignore_index=True)
+display(pose_real.onsets_by_place(matches).round(1))
+
+# %% [markdown]
 # ### A control on simulated walking
 #
 # The same check on the simulated walking of the subjects fold 0's model

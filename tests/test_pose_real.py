@@ -207,3 +207,27 @@ def test_walking_agreement_without_walks_is_an_empty_table():
     rows = pose_real.walking_agreement(None, [trial], window=25, fs_hz=FS)
     assert rows.empty and {"force onsets", "poses"} <= set(rows.columns)
     assert (rows["walks left out (mocap gaps)"] == 1).all()
+
+
+def test_onsets_at_the_start_and_end_of_each_foots_walk_are_told_apart():
+    f = np.full((1000, 2), 400.0)
+    for start in (100, 300, 500, 700):
+        f[start:start + 40, 0] = 0.0             # left onsets at 1.4, 3.4, 5.4, 7.4 s
+    time = np.arange(0, 10, 1 / FS)
+    poses = np.zeros((len(time), 24, 3))
+    y = np.zeros(len(time))
+    for land in (3.44, 5.44):                    # contacts only for the two inside onsets
+        i = int(round(land * FS))
+        y[i - 10:i] = np.linspace(-0.3, 0.3, 10)
+        y[i:i + 10] = np.linspace(0.3, -0.3, 10)
+    poses[:, pose_real.FOOT[0], 1] = y
+    per = pose_real.onset_matches(recording(f), time, poses)
+    left = per[per["side"] == "left"]
+    assert list(left["step"]) == ["first", "inside", "inside", "last"]
+    assert list(left["matched"]) == [False, True, True, False]
+    table = pose_real.onsets_by_place(per.assign(recording="a"))
+    assert table.loc["a", "inside the walk: matched (%)"] == 100.0
+    assert table.loc["a", "first or last step of a foot: matched (%)"] == 0.0
+    assert table.loc["a", "first or last step of a foot: onsets"] == 2
+    summary = pose_real.contact_agreement(recording(f), time, poses).set_index("side")
+    assert summary.loc["left", "matched within 0.15 s"] == 2 and summary.loc["left", "predicted contacts"] == 2

@@ -145,28 +145,65 @@ def force_onsets(rec) -> list[np.ndarray]:
     return out
 
 
-def contact_agreement(rec, time: np.ndarray, poses: np.ndarray, *, tolerance_s: float = 0.15) -> pd.DataFrame:
-    """Per side: force onsets (:func:`force_onsets`), predicted contacts (:func:`predicted_contacts`), how
-    many onsets have a predicted contact within ``tolerance_s``, and the median signed lag
-    (predicted − force) of those matches.
+def onset_matches(rec, time: np.ndarray, poses: np.ndarray, *, tolerance_s: float = 0.15) -> pd.DataFrame:
+    """One row per force onset (:func:`force_onsets`) of ``rec`` where there are poses: its side, time (s),
+    the signed lag (s, predicted − force) of the nearest predicted contact (:func:`predicted_contacts`; NaN
+    without one), whether that lies within ``tolerance_s``, and its place in the foot's walk: ``"first"``
+    or ``"last"`` onset of that foot (starting and stopping, where a walk's steps are shorter than its
+    stride), else ``"inside"``.
 
     ``time`` (M,) s and ``poses`` (M, 24, 3): :func:`predict_recording`'s output.
     """
     fs_pose = 1.0 / float(np.median(np.diff(time)))
     rec = rec.between(rec.time[0], time[-1] + 1e-9)          # the force where there are poses
-    rows = []
+    rows, counts = [], []
     for side, (contacts, onsets) in enumerate(zip(predicted_contacts(poses, fs_pose), force_onsets(rec))):
         contacts = time[contacts]
         if len(contacts) and len(onsets):
             lag = contacts[None, :] - onsets[:, None]  # (onsets, contacts) s
             nearest = lag[np.arange(len(onsets)), np.abs(lag).argmin(axis=1)]
-            hit = np.abs(nearest) <= tolerance_s
         else:
-            nearest, hit = np.zeros(0), np.zeros(len(onsets), bool)
-        rows.append({"side": "left" if side == 0 else "right", "force onsets": len(onsets),
-                     "predicted contacts": len(contacts), f"matched within {tolerance_s:g} s": int(hit.sum()),
-                     "median lag (s)": float(np.median(nearest[hit])) if hit.any() else float("nan")})
+            nearest = np.full(len(onsets), np.nan)
+        place = np.full(len(onsets), "inside", dtype=object)
+        if len(onsets):
+            place[-1], place[0] = "last", "first"             # a single onset counts as the first
+        rows.append(pd.DataFrame({"side": "left" if side == 0 else "right", "onset (s)": onsets,
+                                  "lag (s)": nearest, "matched": np.abs(nearest) <= tolerance_s,
+                                  "step": place}))
+        counts.append(len(contacts))
+    out = pd.concat(rows, ignore_index=True)
+    out.attrs["predicted contacts"] = counts                  # per side, for contact_agreement
+    return out
+
+
+def contact_agreement(rec, time: np.ndarray, poses: np.ndarray, *, tolerance_s: float = 0.15) -> pd.DataFrame:
+    """Per side: force onsets (:func:`force_onsets`), predicted contacts (:func:`predicted_contacts`), how
+    many onsets have a predicted contact within ``tolerance_s``, and the median signed lag
+    (predicted − force) of those matches (:func:`onset_matches`, summed per side).
+
+    ``time`` (M,) s and ``poses`` (M, 24, 3): :func:`predict_recording`'s output.
+    """
+    per = onset_matches(rec, time, poses, tolerance_s=tolerance_s)
+    n_contacts = per.attrs["predicted contacts"]
+    rows = []
+    for side, name in enumerate(("left", "right")):
+        mine = per[per["side"] == name]
+        hit = mine["matched"].to_numpy(bool)
+        rows.append({"side": name, "force onsets": len(mine), "predicted contacts": n_contacts[side],
+                     f"matched within {tolerance_s:g} s": int(hit.sum()),
+                     "median lag (s)": float(np.median(mine["lag (s)"][hit])) if hit.any() else float("nan")})
     return pd.DataFrame(rows)
+
+
+def onsets_by_place(matches: pd.DataFrame) -> pd.DataFrame:
+    """Share of force onsets matched (%) and their number, per recording, at the first or last onset of a
+    foot (starting and stopping) and inside the walk (``matches``: :func:`onset_matches` rows with a
+    ``recording`` column, pooled over fold models when they have a ``fold`` column)."""
+    edge = np.where(matches["step"] == "inside", "inside the walk", "first or last step of a foot")
+    g = matches.assign(where=edge).groupby(["recording", "where"])["matched"]
+    table = pd.DataFrame({"onsets": g.size(), "matched (%)": 100 * g.mean()}).unstack("where")
+    table.columns = [f"{b}: {a}" for a, b in table.columns]
+    return table.sort_index(axis=1)
 
 
 def step_time(rec, time: np.ndarray, poses: np.ndarray, *, max_step_s: float = 1.5) -> dict:
