@@ -238,11 +238,8 @@ display(pose_real.coverage(real_recs, pose_real.walking_segments(trials), agreem
 
 # %% [markdown]
 # Where in a walk are the onsets missed? Each foot's first and last force
-# onset of a recording is a step of starting or stopping, shorter than the
-# walk's stride; the simulated walks start and stop with weight shifts
-# shorter than a swing (`pose_real.MIN_SWING_S`), so the models never saw such
-# a step. The onsets inside the walk are the ones the simulated walking
-# covers.
+# onset of a recording belong to starting and stopping; the others lie inside
+# the walk. The matches of the fold models, pooled, split that way:
 
 # %%
 matches = pd.concat([pose_real.onset_matches(r, t, p).assign(fold=k, recording=f"recording {i + 1}")
