@@ -149,8 +149,7 @@ def onset_matches(rec, time: np.ndarray, poses: np.ndarray, *, tolerance_s: floa
     """One row per force onset (:func:`force_onsets`) of ``rec`` where there are poses: its side, time (s),
     the signed lag (s, predicted − force) of the nearest predicted contact (:func:`predicted_contacts`; NaN
     without one), whether that lies within ``tolerance_s``, and its place in the foot's walk: ``"first"``
-    or ``"last"`` onset of that foot (starting and stopping, where a walk's steps are shorter than its
-    stride), else ``"inside"``.
+    or ``"last"`` onset of that foot in the recording (starting and stopping), else ``"inside"``.
 
     ``time`` (M,) s and ``poses`` (M, 24, 3): :func:`predict_recording`'s output.
     """

@@ -183,6 +183,11 @@ class TrainedActivityModel:
     def logits(self, insole: np.ndarray | None = None, pose: np.ndarray | None = None, *,
                batch_size: int = 256) -> np.ndarray:
         """(N, n_classes) logits; only the inputs the strategy uses at inference are needed."""
+        return _logits(self.model, *self.model_inputs(insole, pose), batch_size=batch_size)
+
+    def model_inputs(self, insole: np.ndarray | None = None, pose: np.ndarray | None = None
+                     ) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+        """The transformed windows the model reads at inference (None for an input the strategy does not use)."""
         s = get_strategy(self.strategy)
         uses_insole, uses_pose = s.modality in ("insole", "both"), s.needs_poses_at_inference
         if uses_insole and insole is None:
@@ -191,7 +196,7 @@ class TrainedActivityModel:
             raise ValueError(f"strategy {self.strategy!r} needs pose windows at inference")
         x_in = self.inputs.insole(insole) if uses_insole else None
         x_po = self.inputs.pose(pose) if uses_pose else None
-        return _logits(self.model, x_in, x_po, batch_size=batch_size)
+        return x_in, x_po
 
     def predict(self, insole: np.ndarray | None = None, pose: np.ndarray | None = None) -> np.ndarray:
         """(N,) predicted class indices."""
@@ -362,9 +367,7 @@ def fit_strategy(name: str, *, insole: np.ndarray | None, pose: np.ndarray | Non
         windows are transformed once, not every epoch (a book skeleton job: 0.06 s × 25 epochs)."""
         if valid is None:
             return None
-        deployed = get_strategy(strategy)
-        x_in = transform.insole(valid["insole"]) if deployed.modality in ("insole", "both") else None
-        x_po = transform.pose(valid["pose"]) if deployed.needs_poses_at_inference else None
+        x_in, x_po = TrainedActivityModel(strategy, model, transform).model_inputs(valid["insole"], valid["pose"])
         return lambda: balanced_accuracy(valid["labels"], _logits(model, x_in, x_po, batch_size=256).argmax(axis=1))
 
     if name != "student_teacher":
