@@ -48,7 +48,9 @@ TOLERANCES: list[tuple[str, float, float]] = [
     ("pose.mpjpe_cm.*", 0.50, 0.0),
     ("pose.mpjae_deg.*", 0.65, 0.0),
     ("pose.no_cycle.*", 0.85, 0.0),
-    ("pose.no_mpjae.*", 0.025, 0.0),
+    # without the MPJAE loss, between CPU makers: 0.057° and 0.022 cm (an Intel Xeon's `make references` on
+    # 2026-12-07 against the snapshot an AMD EPYC wrote), four times the dispatch settings' range on one CPU
+    ("pose.no_mpjae.*", 0.12, 0.0),
     # the baselines and the frame floor (numpy, no training): range < 1e-5
     ("pose.*mpjpe_cm*", 0.05, 0.01),
     # the forests (numpy/scikit-learn, no torch): range 0

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from humaps.data.realism import gait_stances, real_recordings_dir, runs, stance_mask
+from humaps.data.realism import foot_contact, gait_stances, real_recordings_dir, runs
 from humaps.recordings import SIDES, InsoleRecording
 
 QUIET_WINDOW_S = 0.5     # a quiet moment lasts at least this long
@@ -178,7 +178,7 @@ def gait_timing(rec: InsoleRecording, stances, bw: float) -> dict:
             half = a + (b - a) // 2
             load.append((a + np.argmax(f[a:half, s]) - a) / fs)
             unload.append((b - (half + np.argmax(f[half:b, s]))) / fs)
-    mask = stance_mask(f, on_n=max(40.0, 0.08 * bw), off_n=max(25.0, 0.04 * bw), fs=fs)
+    mask = foot_contact(f, fs, bw)
     walk = slice(min(o[0] for o, _ in stances if len(o)), max(e[-1] for _, e in stances if len(e)))
     both = mask[walk].all(1)
     quiet = quiet_frames(rec, 0) & quiet_frames(rec, 1) & mask.all(1)

@@ -116,6 +116,14 @@ def stance_mask(force: np.ndarray, *, on_n: float, off_n: float, fs: float, min_
     return state
 
 
+def foot_contact(force: np.ndarray, fs: float, scale_n: float | None = None) -> np.ndarray:
+    """(N, 2) contact mask of both insoles' total force (N, 2) N at ``fs`` Hz: :func:`stance_mask` with its
+    thresholds scaled to ``scale_n`` N (None: the median summed force, about the body weight in walking),
+    on above max(40 N, 8 %) and off below max(25 N, 4 %) of it."""
+    scale = scale_n if scale_n else float(np.percentile(force.sum(1), 50))
+    return stance_mask(force, on_n=max(40.0, 0.08 * scale), off_n=max(25.0, 0.04 * scale), fs=fs)
+
+
 def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (exclusive) indices of the True runs of a 1-D mask."""
     d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
@@ -132,7 +140,7 @@ def gait_stances(rec: InsoleRecording, body_weight_n: float | None = None):
     fs = rec.rate_hz
     f = rec.total_force
     scale = body_weight_n if body_weight_n else float(np.percentile(f.sum(1), 50))
-    mask = stance_mask(f, on_n=max(40.0, 0.08 * scale), off_n=max(25.0, 0.04 * scale), fs=fs)
+    mask = foot_contact(f, fs, scale)
     out = []
     for s in range(2):
         on, off = runs(mask[:, s])

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from humaps.data.features import insole_features, normalised_input, relative_yaw
-from humaps.data.realism import gait_stances, runs, stance_mask
+from humaps.data.realism import foot_contact, gait_stances, runs
 from humaps.data.sync import grid, interp
 from humaps.experiments.pose_cv import PoseFold
 from humaps.models.pose_net import PoseNet
@@ -131,11 +131,9 @@ def predicted_contacts(poses: np.ndarray, fs: float) -> list[np.ndarray]:
 
 def force_onsets(rec) -> list[np.ndarray]:
     """Per side, the times (s) where the insole's force rises after a swing of ≥ :data:`MIN_SWING_S`
-    (stance detection of :func:`humaps.data.realism.stance_mask`, thresholds scaled to the recording's
-    median summed force)."""
+    (:func:`humaps.data.realism.foot_contact`)."""
     f = rec.total_force
-    bw = float(np.percentile(f.sum(1), 50))
-    mask = stance_mask(f, on_n=max(40.0, 0.08 * bw), off_n=max(25.0, 0.04 * bw), fs=rec.rate_hz)
+    mask = foot_contact(f, rec.rate_hz)
     min_gap = int(round(MIN_SWING_S * rec.rate_hz))
     out = []
     for side in (0, 1):
