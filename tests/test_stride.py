@@ -75,3 +75,10 @@ def test_swings_are_counted_between_stances_and_told_first_inside_last():
     assert np.allclose(table["travel (m)"], 0.0, atol=1e-9)
     by_place = stride.travel_by_place(table.assign(recording="fake"))
     assert by_place.loc["fake", ("swings", "inside")] == 6 + 5
+
+
+def test_walks_without_motion_capture_give_an_empty_table():
+    from types import SimpleNamespace
+
+    table = stride.walk_swings([SimpleNamespace(mocap=None, annotations=None, insole=gait())])
+    assert table.empty and "true (m)" in table and "travel (m)" in table

@@ -33,6 +33,8 @@ REST_S = 0.05
 #: an unloading counts as a swing when it lasts at least this long (s), as the force onsets of
 #: :func:`humaps.experiments.pose_real.force_onsets`
 MIN_SWING_S = 0.2
+#: the columns of :func:`swings`
+COLUMNS = ["side", "start (s)", "end (s)", "swing (s)", "travel (m)", "rise (m)", "step"]
 
 
 def orientations(gyro_deg_s: np.ndarray, fs: float, q0: np.ndarray) -> np.ndarray:
@@ -98,14 +100,14 @@ def swings(rec: InsoleRecording) -> pd.DataFrame:
         place = np.full(int(keep.sum()), "inside", dtype=object)
         if len(place):
             place[-1], place[0] = "last", "first"
-        for j, (s0, s1, u0, u1, where) in enumerate(zip(i0[keep], i1[keep], a[keep], b[keep], place)):
+        for s0, s1, u0, u1, where in zip(i0[keep], i1[keep], a[keep], b[keep], place):
             sl = slice(s0, s1)                                            # a few swings, not frames
             rows.append({"side": "left" if side == 0 else "right", "start (s)": rec.time[s0],
                          "end (s)": rec.time[s1 - 1], "swing (s)": (u1 - u0) / fs,
                          **dict(zip(("travel (m)", "rise (m)"),
                                     travel(rec.acceleration[sl, side], rec.angular_rate[sl, side], fs, rest=rest))),
                          "step": where})
-    return pd.DataFrame(rows, columns=["side", "start (s)", "end (s)", "swing (s)", "travel (m)", "rise (m)", "step"])
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def true_travel(trial, table: pd.DataFrame) -> np.ndarray:
@@ -124,11 +126,13 @@ def true_travel(trial, table: pd.DataFrame) -> np.ndarray:
 
 
 def walk_swings(trials, *, label: str = "Walking", margin_s: float = 1.0) -> pd.DataFrame:
-    """:func:`swings` of every ``label`` segment of simulated (annotated) ``trials``, each with ``margin_s``
-    of the stance around it so that its first and last swings count, and their travel from the motion
-    capture, ``true (m)`` (:func:`true_travel`)."""
-    rows = []
+    """:func:`swings` of every ``label`` segment of annotated ``trials`` with motion capture (others are
+    left out), each with ``margin_s`` of the stance around it so that its first and last swings count,
+    and their travel from the motion capture, ``true (m)`` (:func:`true_travel`)."""
+    rows = [pd.DataFrame(columns=[*COLUMNS, "true (m)"])]           # none: an empty table, not a crash
     for tr in trials:
+        if tr.mocap is None or tr.annotations is None:
+            continue
         for s, e in tr.annotations.loc[tr.annotations["label"] == label, ["start_s", "end_s"]].to_numpy():
             table = swings(tr.insole.between(s - margin_s, e + margin_s))
             rows.append(table.assign(**{"true (m)": true_travel(tr, table)}))
