@@ -260,13 +260,20 @@ display(pose_real.onsets_by_place(matches).round(1))
 swings_real = pd.concat([stride.swings(r).assign(recording=f"recording {i + 1}")
                          for i, r in enumerate(real_recs)], ignore_index=True)
 swings_sim = stride.walk_swings(trials[:16]).assign(recording="simulated walks")
-display(stride.travel_by_place(pd.concat([swings_real, swings_sim], ignore_index=True)).round(2))
+travel = stride.travel_by_place(pd.concat([swings_real, swings_sim], ignore_index=True))
+display(travel.round(2))
 estimate = (swings_sim["travel (m)"] / swings_sim["true (m)"]).dropna()
 real_inside = swings_real[swings_real["step"] == "inside"].groupby("recording")["travel (m)"].median()
+feet = travel[("right / left", "inside")]
+truth = swings_sim[swings_sim["step"] == "inside"].groupby("side")["true (m)"].median()
 print(f"The estimate on {len(estimate)} simulated swings: {estimate.median():.2f} × their travel in the motion capture "
       f"(10–90 %: {estimate.quantile(0.1):.2f}–{estimate.quantile(0.9):.2f}). Inside a walk, the real feet travel "
       f"{real_inside.min():.2f}–{real_inside.max():.2f} m per swing (median per recording), the simulated ones "
-      f"{swings_sim.loc[swings_sim['step'] == 'inside', 'true (m)'].median():.2f} m (motion capture, median).")
+      f"{swings_sim.loc[swings_sim['step'] == 'inside', 'true (m)'].median():.2f} m (motion capture, median). "
+      f"One foot's estimate against the other's (right / left, inside a walk): {feet.drop('simulated walks').min():.2f}–"
+      f"{feet.drop('simulated walks').max():.2f} on the real insoles, {feet['simulated walks']:.2f} on the simulated "
+      f"ones, whose motion capture gives {truth['right'] / truth['left']:.2f}: each insole's estimate has an error of "
+      f"its own, which the medians over both feet average.")
 
 # %% [markdown]
 # ### A control on simulated walking

@@ -82,3 +82,16 @@ def test_walks_without_motion_capture_give_an_empty_table():
 
     table = stride.walk_swings([SimpleNamespace(mocap=None, annotations=None, insole=gait())])
     assert table.empty and "true (m)" in table and "travel (m)" in table
+
+
+def test_travel_by_place_gives_medians_fractions_and_the_feet_against_each_other():
+    import pandas as pd
+
+    rows = [("left", "first", 0.6), ("left", "inside", 1.0), ("left", "inside", 1.2), ("left", "last", 0.5),
+            ("right", "inside", 1.5), ("right", "inside", 1.7)]
+    table = pd.DataFrame(rows, columns=["side", "step", "travel (m)"]).assign(recording="r", **{"rise (m)": 0.1})
+    out = stride.travel_by_place(table).loc["r"]
+    assert out[("travel (m)", "inside")] == pytest.approx(1.35)               # the median of 1.0, 1.2, 1.5, 1.7
+    assert out[("× inside", "first")] == pytest.approx(0.6 / 1.35)
+    assert out[("swings", "inside")] == 4
+    assert out[("right / left", "inside")] == pytest.approx(1.6 / 1.1)

@@ -141,12 +141,15 @@ def walk_swings(trials, *, label: str = "Walking", margin_s: float = 1.0) -> pd.
 
 def travel_by_place(table: pd.DataFrame, *, by: str = "recording") -> pd.DataFrame:
     """Per ``by`` (rows) and place in the walk (columns): the median travel (m) of the swings and as a
-    fraction of that group's median inside swing, the number of swings, and the median rise (m) of all
-    the group's swings (the integration's plausibility, :func:`travel`)."""
+    fraction of that group's median inside swing, the number of swings, and two plausibility checks: the
+    median rise (m) of all the group's swings (:func:`travel`) and the right foot's median inside travel
+    over the left's (walking straight, both feet travel as far, so 1 up to the estimate's errors)."""
     med = table.groupby([by, "step"])["travel (m)"].median().unstack("step")
     n = table.groupby([by, "step"]).size().unstack("step")
     cols = [c for c in ("first", "inside", "last") if c in med]
     out = pd.concat({"travel (m)": med[cols], "× inside": med[cols].div(med["inside"], axis=0),
                      "swings": n[cols]}, axis=1)
     out[("rise (m)", "all")] = table.groupby(by)["rise (m)"].median()
+    feet = table[table["step"] == "inside"].groupby([by, "side"])["travel (m)"].median().unstack("side")
+    out[("right / left", "inside")] = feet["right"] / feet["left"] if {"left", "right"} <= set(feet) else np.nan
     return out
