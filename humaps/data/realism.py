@@ -116,6 +116,12 @@ def stance_mask(force: np.ndarray, *, on_n: float, off_n: float, fs: float, min_
     return state
 
 
+#: an unloading of a foot counts as a swing (and the force onset after it as a foot contact) when it lasts
+#: at least this long (s). Real swings last 0.30–0.85 s (the four walking recordings, interior gaps);
+#: shorter unloadings are weight shifts of a foot that stays on the floor, which no pose can show
+MIN_SWING_S = 0.2
+
+
 def foot_contact(force: np.ndarray, fs: float, scale_n: float | None = None) -> np.ndarray:
     """(N, 2) contact mask of both insoles' total force (N, 2) N at ``fs`` Hz: :func:`stance_mask` with its
     thresholds scaled to ``scale_n`` N (None: the median summed force, about the body weight in walking),

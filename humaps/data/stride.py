@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from humaps.constants import G
-from humaps.data.realism import foot_contact, runs
+from humaps.data.realism import MIN_SWING_S, foot_contact, runs
 from humaps.recordings import InsoleRecording
 from humaps.sim.quaternions import qmul, qrot
 
@@ -30,9 +30,6 @@ from humaps.sim.quaternions import qmul, qrot
 REACH_S = 0.5
 #: the first frames of the integration (s) that fix the initial tilt from gravity
 REST_S = 0.05
-#: an unloading counts as a swing when it lasts at least this long (s), as the force onsets of
-#: :func:`humaps.experiments.pose_real.force_onsets`
-MIN_SWING_S = 0.2
 #: the columns of :func:`swings`
 COLUMNS = ["side", "start (s)", "end (s)", "swing (s)", "travel (m)", "rise (m)", "step"]
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from humaps.data.features import insole_features, normalised_input, relative_yaw
-from humaps.data.realism import foot_contact, gait_stances, runs
+from humaps.data.realism import MIN_SWING_S, foot_contact, gait_stances, runs
 from humaps.data.sync import grid, interp
 from humaps.experiments.pose_cv import PoseFold
 from humaps.models.pose_net import PoseNet
@@ -83,11 +83,6 @@ def predict_recording(model: PoseNet, rec, *, window: int, fs_hz: float = 100.0,
     return t, overlap_average(poses, starts, len(t))
 
 
-#: a force onset counts as a foot contact when the insole was unloaded at least this long before it: a
-#: swing. Real swings last 0.30–0.85 s (the four walking recordings, interior gaps); shorter unloadings are
-#: weight shifts of a foot that stays on the floor (the simulated gait's first and last steps), which no
-#: pose can show
-MIN_SWING_S = 0.2
 #: a swing, seen in the poses: the foot moves forward relative to the pelvis faster than this (m/s) ...
 SWING_SPEED_M_S = 0.3
 #: ... for at least this long (s) ...
@@ -130,8 +125,8 @@ def predicted_contacts(poses: np.ndarray, fs: float) -> list[np.ndarray]:
 
 
 def force_onsets(rec) -> list[np.ndarray]:
-    """Per side, the times (s) where the insole's force rises after a swing of ≥ :data:`MIN_SWING_S`
-    (:func:`humaps.data.realism.foot_contact`)."""
+    """Per side, the times (s) where the insole's force rises after a swing of at least
+    :data:`~humaps.data.realism.MIN_SWING_S` (:func:`humaps.data.realism.foot_contact`)."""
     f = rec.total_force
     mask = foot_contact(f, rec.rate_hz)
     min_gap = int(round(MIN_SWING_S * rec.rate_hz))
